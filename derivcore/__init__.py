@@ -1,0 +1,1 @@
+"""derivcore: the engine behind the derivatives dashboard. Pure Python; never imports streamlit."""
