@@ -1,0 +1,58 @@
+"""The lab's nudge: J(w), J(w + ε) and k = (J(w + ε) − J(w))/ε in float64, printed as Python does."""
+
+import math
+from dataclasses import dataclass
+
+import sympy
+
+from derivcore.numeric import compile_function
+from derivcore.symbolic import derivative_at
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """One forward-difference nudge at x with step eps, all in float64 like the lab's Python."""
+
+    x: float
+    eps: float
+    j: float
+    j_eps: float
+    k: float
+
+
+def nudge(expr: sympy.Expr, var: str, x: float, eps: float, values=None) -> Nudge:
+    """J(x), J(x + eps) and the forward difference quotient k, exactly as the lab computes them."""
+    evaluate = compile_function(expr, var, "float64", values)
+    j, j_eps = (float(evaluate(v)) for v in (x, x + eps))
+    return Nudge(x, eps, j, j_eps, (j_eps - j) / eps)
+
+
+def python_repr(value: float) -> str:
+    """A float as Python prints it, and whole numbers as the lab's integers print (9, not 9.0)."""
+    if math.isfinite(value) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The lab's comparison at one point: the exact J'(point) from `subs` against the nudge k."""
+
+    point: sympy.Expr
+    exact: str
+    decimal: float | None
+    k: float | None
+    error: float | None
+    message: str
+
+
+def compare_at_points(expr, var: str, points, eps: float | None, values=None) -> list[Comparison]:
+    """For each point: J'(point) exactly and as a decimal, k for step eps, and |k − J'(point)|."""
+    rows = []
+    for point in points:
+        value = derivative_at(expr, var, point, values)
+        k = nudge(expr, var, float(point), eps, values).k if eps is not None else None
+        error = abs(k - value.decimal) if value.defined and k is not None else None
+        exact = str(value.exact) if value.defined and value.exact is not None else "—"
+        rows.append(Comparison(point, exact, value.decimal, k, error, value.message))
+    return rows

@@ -1,0 +1,62 @@
+"""A function made ready once per text: parsed, differentiated and simplified, under a time bound.
+
+Everything interactive afterwards (moving the point or ε) is numeric work on this object, so it is
+built once per (text, variable) and shared.
+"""
+
+from dataclasses import dataclass
+
+import sympy
+
+from derivcore.bounded import run_bounded
+from derivcore.expressions import free_variable_names, parse
+from derivcore.symbolic import derivative, simplified, to_latex
+
+
+@dataclass(frozen=True)
+class PreparedFunction:
+    """J and dJ/dvar: `derivative` as SymPy's diff first returns it, `derivative_simplified` for
+    display."""
+
+    text: str
+    expr: sympy.Expr
+    var: str
+    variables: tuple[str, ...]
+    derivative: sympy.Expr
+    derivative_simplified: sympy.Expr
+
+    @property
+    def latex(self) -> str:
+        return to_latex(self.expr)
+
+    @property
+    def derivative_latex(self) -> str:
+        return to_latex(self.derivative_simplified)
+
+
+def default_variable(variables: list[str]) -> str:
+    """w when J has it (the lab's variable), else the first name; w for a constant J."""
+    if "w" in variables or not variables:
+        return "w"
+    return variables[0]
+
+
+def variables_of(text: str) -> list[str]:
+    """The variable names in J, in order (raises ExpressionError for text we refuse)."""
+    return free_variable_names(parse(text))
+
+
+def prepare(text: str, var: str | None = None) -> PreparedFunction:
+    """Parse `text` and differentiate it by `var`; raises ExpressionError or WorkTimeout."""
+    expr = parse(text)
+    variables = tuple(free_variable_names(expr))
+    var = var if var in variables else default_variable(list(variables))
+    raw, display = differentiate(expr, var)
+    return PreparedFunction(text, expr, var, variables, raw, display)
+
+
+def differentiate(expr: sympy.Expr, var: str, order: int = 1) -> tuple[sympy.Expr, sympy.Expr]:
+    """d^order J / d var^order as SymPy's diff returns it, and simplified for display; both under
+    the time bound (raises WorkTimeout, or ValueError for an order outside 1..10)."""
+    raw = run_bounded(derivative, expr, var, order)
+    return raw, simplified(raw)

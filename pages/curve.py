@@ -1,0 +1,49 @@
+"""Curve: J with its tangent and the secant for ε; shrink ε and watch the secant become the tangent."""
+
+import streamlit as st
+
+from derivcore.curves import default_window
+from derivcore.figures import curve_figure
+from ui.sidebar import current_inputs
+
+inputs = current_inputs()
+fn, var = inputs.function, inputs.var
+
+st.title("The curve, its tangent and the secant")
+if fn is None or inputs.point is None:
+    st.info("Fix the inputs in the sidebar to see the curve.")
+    st.stop()
+
+st.caption(
+    f"The secant through ({var}, J({var})) and ({var}+ε, J({var}+ε)) has slope k. "
+    "As ε shrinks it turns into the tangent, whose slope is the derivative."
+)
+lo_default, hi_default = default_window(fn.expr, var, inputs.x)
+window = st.columns([1, 1, 1, 2])
+# The window's widgets are keyed by the function and point so a new function starts afresh.
+view = f"{fn.text}@{inputs.point}"
+lo = window[0].number_input(f"{var} from", value=lo_default, key=f"lo:{view}", format="%g")
+hi = window[1].number_input(f"{var} to", value=hi_default, key=f"hi:{view}", format="%g")
+show_derivative = window[2].toggle(f"Show J′({var})", key="show_derivative")
+step = window[3].select_slider(
+    "Shrink ε (secant step)",
+    options=["sidebar ε", "1", "0.5", "0.2", "0.1", "0.05", "0.01", "0.001"],
+    key="curve_eps",
+    help="Pick a step to see the secant for it; 'sidebar ε' uses the ε in the sidebar.",
+)
+eps = inputs.eps if step == "sidebar ε" else float(step)
+
+if not lo < hi:
+    st.warning(f"The window needs '{var} from' smaller than '{var} to'; showing the default.")
+    lo, hi = lo_default, hi_default
+if eps is None:
+    st.warning("The sidebar's ε can't be read, so the secant uses ε = 0.1.")
+    eps = 0.1
+
+st.plotly_chart(
+    curve_figure(
+        fn.expr, var, inputs.x, eps, lo, hi, show_derivative=show_derivative,
+        values=inputs.values,
+    ),
+    key="curve_plot",
+)

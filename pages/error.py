@@ -1,0 +1,90 @@
+"""Error vs ε: why shrinking ε helps, then hurts. The V of truncation and rounding error."""
+
+import streamlit as st
+
+from derivcore.explain import error_explanation
+from derivcore.figures import error_figure
+from derivcore.finite_differences import SCHEMES
+from derivcore.numeric import DTYPES
+from derivcore.sweep_csv import sweep_to_csv
+from ui.cache import error_sweep_for
+from ui.sidebar import current_inputs
+
+SCHEME_LABELS = {
+    "forward": "forward",
+    "backward": "backward",
+    "central": "central",
+    "five_point": "five-point",
+    "complex_step": "complex step",
+}
+
+inputs = current_inputs()
+fn, var = inputs.function, inputs.var
+
+st.title("Error of the nudge against ε")
+if fn is None or inputs.point is None:
+    st.info("Fix the inputs in the sidebar to see the error plot.")
+    st.stop()
+
+controls = st.columns([3, 2, 2])
+schemes = controls[0].multiselect(
+    "Schemes", SCHEMES, default=["forward"], format_func=SCHEME_LABELS.get, key="schemes"
+)
+dtypes = controls[1].multiselect("Precisions", DTYPES, default=["float64"], key="dtypes")
+kind = controls[2].radio(
+    "Show", ["abs", "rel"], key="error_kind", horizontal=True,
+    format_func={"abs": "absolute error", "rel": "relative error"}.get,
+)
+toggles = st.columns(3)
+show_model = toggles[0].toggle("Error model (dashed)", value=True, key="show_model")
+show_exact = toggles[1].toggle("Exact arithmetic (no floating point)", key="show_exact")
+step_trick = toggles[2].toggle("Step trick h′ = (w + h) − w", key="step_trick")
+
+if not schemes or not dtypes:
+    st.info("Pick at least one scheme and one precision.")
+    st.stop()
+
+sweep = error_sweep_for(
+    fn, inputs.x, inputs.values, inputs.cache_key, tuple(schemes), tuple(dtypes), step_trick
+)
+st.plotly_chart(
+    error_figure(sweep, inputs.eps, kind=kind, show_model=show_model, show_exact=show_exact),
+    key="error_plot",
+)
+for scheme in schemes:
+    for dtype in dtypes:
+        for note in (sweep.not_applicable(scheme, dtype), sweep.nan_reason(scheme, dtype)):
+            if note:
+                st.info(f"{SCHEME_LABELS[scheme]}, {dtype}: {note}")
+
+st.subheader("Best ε, measured and predicted")
+rows = []
+for scheme in schemes:
+    for dtype in dtypes:
+        if sweep.not_applicable(scheme, dtype):
+            continue
+        model = sweep.model(scheme, dtype)
+        measured = sweep.measured_best(scheme, dtype)
+        rows.append(
+            {
+                "scheme": SCHEME_LABELS[scheme],
+                "precision": dtype,
+                "best ε (measured)": f"{measured[0]:.2g}" if measured else "—",
+                "smallest error (measured)": f"{measured[1]:.2g}" if measured else "—",
+                "best ε (model)": f"{model.best_eps:.2g}" if model.best_eps else "—",
+                "smallest error (model)": f"{model.best_error:.2g}" if model.best_error else "—",
+                f"{var} + ε == {var} below": f"{model.breakdown_eps:.2g}",
+            }
+        )
+st.dataframe(rows, hide_index=True)
+
+st.subheader("Why a V?")
+st.markdown(error_explanation(sweep, inputs.eps))
+
+st.download_button(
+    "Download the sweep as CSV",
+    data=sweep_to_csv(sweep),
+    file_name="error_sweep.csv",
+    mime="text/csv",
+    key="download_csv",
+)

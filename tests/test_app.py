@@ -1,0 +1,148 @@
+"""AppTest tests of every page: what a student sees for the lab's examples and for bad input."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGES = ["pages/overview.py", "pages/derivative.py", "pages/error.py", "pages/curve.py"]
+
+
+def run_app(page=None, **query):
+    at = AppTest.from_file("app.py", default_timeout=30)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def latex_text(at):
+    return " ".join(element.value for element in at.latex)
+
+
+def code_text(at):
+    return "\n".join(element.value for element in at.code)
+
+
+def messages(at):
+    return " ".join(m.value for m in [*at.error, *at.warning, *at.info])
+
+
+@pytest.fixture(autouse=True)
+def _fresh(clear_streamlit_caches):
+    yield
+
+
+def test_default_view_is_the_labs_first_example():
+    at = run_app()
+    assert at.text_input(key="f").value == "w^2"
+    assert at.text_input(key="at").value == "3"
+    assert at.text_input(key="eps").value == "0.001"
+    assert "w^{2}" in latex_text(at)
+    assert "2 w" in latex_text(at)
+    assert "J'(3) = 6" in latex_text(at)
+    # The lab's Python: J = 9, J_epsilon = (3 + 0.001)**2, k = (J_epsilon - J)/0.001.
+    printed = code_text(at)
+    assert "= 9\n" in printed
+    assert "9.006001" in printed
+    assert "6.000999999999479" in printed
+    assert len(at.get("plotly_chart")) == 2
+
+
+def _check_inverse_square(at):
+    latex = latex_text(at)
+    assert r"- \frac{2}{w^{3}}" in latex  # d/dw w^-2 = -2 w^-3, by hand
+    assert r"- \frac{1}{32}" in latex  # -2/4^3
+    # The lab's own printout for 1/w^2 at 4 with eps = 0.001.
+    assert "-0.031238285155041345" in code_text(at)
+
+
+def test_inverse_square_through_the_widgets():
+    at = run_app()
+    at.text_input(key="f").set_value("1/w^2").run()
+    at.text_input(key="at").set_value("4").run()
+    assert not at.exception
+    _check_inverse_square(at)
+
+
+def test_inverse_square_through_the_url():
+    at = run_app(f="1/w^2", at="4", eps="1e-3")
+    assert at.text_input(key="f").value == "1/w^2"
+    _check_inverse_square(at)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_bad_function_shows_a_message_and_keeps_the_text(page):
+    at = run_app(page)
+    at.text_input(key="f").set_value("sin(w").run()
+    assert not at.exception
+    assert at.text_input(key="f").value == "sin(w"
+    assert "parenthes" in messages(at).lower()
+    # The caret sits under the unmatched parenthesis (column 3).
+    assert "sin(w\n   ^" in code_text(at)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "words"),
+    [
+        ("eps", "0", "greater than 0"),
+        ("eps", "-1e-3", "greater than 0"),
+        ("eps", "nan", "ε"),
+        ("eps", "abc", "ε"),
+        ("at", "inf", "w"),
+        ("at", "", "value for w"),
+        ("at", "w+1", "only"),
+    ],
+)
+def test_bad_numbers_show_a_message(key, value, words):
+    at = run_app()
+    at.text_input(key=key).set_value(value).run()
+    assert not at.exception
+    assert words.lower() in messages(at).lower()
+    assert at.text_input(key=key).value == value
+    # The formulas still show.
+    assert "w^{2}" in latex_text(at)
+
+
+@pytest.mark.parametrize(("f", "at_", "words"), [("1/w", "0", "not defined"), ("log(w)", "-1", "not")])
+def test_points_outside_the_domain_are_explained(f, at_, words):
+    at = run_app(f=f, at=at_)
+    assert words in messages(at)
+
+
+def test_derivative_page_table_matches_the_labs_subs_calls():
+    at = run_app("pages/derivative.py")
+    table = at.dataframe[0].value
+    # dJ/dw = 2w at 2, 3, -3 is 4, 6, -6 (the lab's In [7] to In [9]).
+    assert list(table.iloc[:, 1]) == ["4", "6", "-6"]
+
+
+def test_error_page_draws_the_plot_and_offers_the_csv():
+    at = run_app("pages/error.py")
+    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("download_button")) == 1
+    assert "1e-09" in at.markdown[-1].value or "1e-09" in " ".join(m.value for m in at.markdown)
+
+
+def test_curve_page_draws_the_curve():
+    at = run_app("pages/curve.py")
+    assert len(at.get("plotly_chart")) == 1
+
+
+FUNCTIONS = [
+    "w^2", "2w", "w^3", "1/w", "1/w^2", "sin(w)", "cos(w)", "tan(w)", "exp(w)", "log(w)",
+    "sqrt(w)", "abs(w)", "sigmoid(w)", "tanh(w)", "softplus(w)", "relu(w)", "7", "e^(-w^2)",
+    "sin(w)/w", "w^w", "(w*x + b - y)^2", "asin(w)",
+]
+
+
+@pytest.mark.parametrize("f", FUNCTIONS)
+@pytest.mark.parametrize("point", ["3", "0", "-1", "pi/2"])
+def test_every_page_renders_for_many_functions_and_points(f, point):
+    at = AppTest.from_file("app.py", default_timeout=30)
+    at.query_params.update(f=f, at=point)
+    at.run()
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (f, point, page, [e.value for e in at.exception])

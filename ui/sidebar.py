@@ -1,0 +1,147 @@
+"""The inputs every page shares: J, the variable, the point and ε, all bound to the URL."""
+
+import math
+from dataclasses import dataclass, field
+
+import streamlit as st
+import sympy
+
+from derivcore.expressions import ExpressionError
+from derivcore.inputs import parse_point, parse_step
+from derivcore.prepared import PreparedFunction, variables_of
+from ui.cache import prepared_function
+from ui.messages import show_input_problem
+
+DEFAULT_FUNCTION = "w^2"
+DEFAULT_POINT = "3"
+DEFAULT_EPS = "0.001"
+DECADES = [f"1e-{k}" if k else "1" for k in range(21)]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one input: shown with a caret under the column it refers to."""
+
+    label: str
+    text: str
+    message: str
+    position: int | None = None
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the student asked for. A field is None when its input could not be read."""
+
+    text: str
+    var: str
+    function: PreparedFunction | None
+    point: sympy.Expr | None
+    eps: float | None
+    values: dict[str, sympy.Expr] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def x(self) -> float | None:
+        """The point as the float64 the numerics use."""
+        return None if self.point is None else float(self.point)
+
+    @property
+    def cache_key(self) -> tuple:
+        """Identifies J, the variable and the other variables' values, for caches."""
+        return (self.text, self.var, tuple(sorted((k, str(v)) for k, v in self.values.items())))
+
+    @property
+    def ready(self) -> bool:
+        return self.function is not None and self.point is not None and self.eps is not None
+
+
+def _set_eps_from_decade() -> None:
+    st.session_state["eps"] = st.session_state["eps_decade"]
+
+
+def _nearest_decade(eps: float) -> str:
+    k = min(20, max(0, round(-math.log10(eps))))
+    return DECADES[k]
+
+
+def _read(label: str, text: str, reader, *args):
+    """(value, None) or (None, Problem) for one input."""
+    try:
+        return reader(text, *args), None
+    except ExpressionError as err:
+        return None, Problem(label, text, err.message, err.position)
+
+
+def render_sidebar() -> Inputs:
+    """Draw the shared inputs, read them, and keep the result for the page in session state."""
+    problems: list[Problem] = []
+    with st.sidebar:
+        st.header("Your function")
+        text = st.text_input(
+            "J(w) =",
+            value=DEFAULT_FUNCTION,
+            key="f",
+            bind="query-params",
+            max_chars=300,
+            help="For example w^2, 1/w^2, sin(w)/w, sigmoid(w), (w*x + b - y)^2. "
+            "Use ^ for powers; 2w means 2·w.",
+        )
+        variables, problem = _read("Function", text, variables_of)
+        if problem:
+            problems.append(problem)
+            variables = ["w"]
+        var = variables[0] if variables else "w"
+        if len(variables) > 1:
+            var = st.selectbox(
+                "Differentiate with respect to", variables, key="var", bind="query-params"
+            )
+        values: dict[str, sympy.Expr] = {}
+        for other in (v for v in variables if v != var):
+            value_text = st.text_input(
+                f"Value of {other}", value="1", key=f"value_{other}", bind="query-params"
+            )
+            value, problem = _read(f"Value of {other}", value_text, parse_point, other)
+            if problem:
+                problems.append(problem)
+            else:
+                values[other] = value
+
+        function = None
+        if not problems:
+            function, message = prepared_function(text, var)
+            if message:
+                problems.append(Problem("Function", text, message))
+
+        point_text = st.text_input(
+            f"Point {var} =", value=DEFAULT_POINT, key="at", bind="query-params",
+            help="Any number or constant expression: 3, -0.5, pi/4, 1e-3.",
+        )
+        point, problem = _read(f"Point {var}", point_text, parse_point, var)
+        if problem:
+            problems.append(problem)
+
+        eps_text = st.text_input(
+            "Step ε =", value=DEFAULT_EPS, key="eps", bind="query-params",
+            help="Type any positive number (0.001, 3e-9), or move it by decades below.",
+        )
+        eps, problem = _read("Step ε", eps_text, parse_step)
+        if problem:
+            problems.append(problem)
+        else:
+            st.session_state["eps_decade"] = _nearest_decade(eps)
+        st.select_slider(
+            "Move ε by decades", options=DECADES, key="eps_decade",
+            on_change=_set_eps_from_decade,
+        )
+
+    inputs = Inputs(text, var, function, point, eps, values, tuple(problems))
+    st.session_state["inputs"] = inputs
+    for p in problems:
+        show_input_problem(p.label, p.text, p.message, p.position)
+    return inputs
+
+
+def current_inputs() -> Inputs:
+    """The inputs the frame read on this run (pages call this)."""
+    return st.session_state["inputs"]
+
