@@ -32,15 +32,15 @@ _BEND = 1e-3
 # Zooming keeps 3 of _ZOOM_POINTS - 1 sub-segments per level: 12 levels narrow by about 5e8.
 _ZOOM_POINTS = 17
 _ZOOM_LEVELS = 12
-# Zoomed in on by 5e8, a continuous J keeps at most ~1e-3 of its oscillation (even w^(1/3): the
-# oscillation shrinks like width^(1/3)); a jump keeps all of it, a pole more, a log pole O(1).
-_KEEPS = 0.01
+# From the middle zoom level to the last (narrower by 2e4), a continuous J's oscillation shrinks
+# to at most ~0.04 (w^(1/3): like width^(1/3)); a jump keeps all of it, a pole more, log|w| ~1/3.
+_KEEPS = 0.1
 # Halvings to locate the edge of the domain: from a 1e-3 wide segment down to ~1e-17.
 _EDGE_HALVINGS = 46
 
 # default_window: the window is halved while J's spread on it exceeds this many times the change
 # the tangent alone explains, so exp(10w) is not drawn as an "L".
-_SPREAD_LIMIT = 20.0
+_SPREAD_LIMIT = 10.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,22 +152,24 @@ def _zoom_discontinuous(f: Evaluator, a: np.ndarray, b: np.ndarray) -> tuple:
     rows = np.arange(a.size)
     t = np.linspace(0.0, 1.0, _ZOOM_POINTS)
     lo, hi = a.copy(), b.copy()
-    start = None
     undefined = np.zeros(a.size, dtype=bool)
+    oscillations = []
     for _ in range(_ZOOM_LEVELS + 1):
         xs = lo[:, None] + (hi - lo)[:, None] * t
         ys = f(xs)
         undefined |= np.isnan(ys).any(axis=1)
-        oscillation = np.nanmax(ys, axis=1, initial=-np.inf) - np.nanmin(ys, axis=1, initial=np.inf)
-        if start is None:
-            start = oscillation
+        top = np.nanmax(ys, axis=1, initial=-np.inf)
+        oscillations.append(top - np.nanmin(ys, axis=1, initial=np.inf))
         # Keep the steepest sub-segment and one neighbour on each side: a pole of even order
         # (1/w², log|w|) sits between two steep sub-segments, not on the steepest one.
         steps = np.nan_to_num(np.abs(np.diff(ys, axis=1)), nan=np.inf)
         j = steps.argmax(axis=1)
         lo = xs[rows, np.maximum(j - 1, 0)]
         hi = xs[rows, np.minimum(j + 2, _ZOOM_POINTS - 1)]
-    return undefined | (oscillation > _KEEPS * start), 0.5 * (lo + hi)
+    # Compared with the median level, not the first: a sample that lands next to a pole by luck
+    # makes one level's oscillation enormous.
+    typical = np.median(np.array(oscillations), axis=0)
+    return undefined | (oscillations[-1] > _KEEPS * typical), 0.5 * (lo + hi)
 
 
 def _domain_edges(f: Evaluator, a: np.ndarray, b: np.ndarray, a_defined: np.ndarray) -> tuple:
@@ -233,7 +235,7 @@ def derivative_curve(
     return sample_curve(_derivative(expr, var), var, lo, hi, n, values)
 
 
-def _value(expr: sympy.Expr, var: str, x: float, values: dict | None) -> float:
+def point_value(expr: sympy.Expr, var: str, x: float, values: dict | None = None) -> float:
     """J(x) in float64, nan where undefined."""
     return float(_evaluator(expr, var, _values_key(values))(np.array([x], dtype=np.float64))[0])
 
@@ -244,27 +246,27 @@ _NON_ANALYTIC = (
 )
 
 
-def _slope(expr: sympy.Expr, var: str, x0: float, values: dict | None) -> float:
-    """J′(x0) in float64, nan where J is not differentiable.
+def tangent_slope(expr: sympy.Expr, var: str, x0: float, values: dict | None = None) -> float:
+    """J′(x0) in float64, nan where J is undefined or not differentiable.
 
     SymPy differentiates |w| to sign(w), which is 0 at 0, and relu to Heaviside(w), ½ at 0: a
     tangent with those slopes would be a lie. For non-analytic J the slope must match J′ just
     left and just right of x0 (at a kink the two sides disagree), and J must be continuous there
     (floor has slope 0 on both sides of its jumps).
     """
-    slope = _value(_derivative(expr, var), var, x0, values)
+    y0 = point_value(expr, var, x0, values)
+    slope = point_value(_derivative(expr, var), var, x0, values) if np.isfinite(y0) else np.nan
     if np.isfinite(slope) and expr.has(*_NON_ANALYTIC):
         delta = 1e-7 * max(1.0, abs(x0))
-        y0 = _value(expr, var, x0, values)
         for side in (x0 - delta, x0 + delta):
-            side_slope = _value(_derivative(expr, var), var, side, values)
-            rise = _value(expr, var, side, values) - y0
+            side_slope = point_value(_derivative(expr, var), var, side, values)
+            rise = point_value(expr, var, side, values) - y0
             if not (
                 abs(side_slope - slope) <= 1e-4 * max(1.0, abs(slope))
                 and abs(rise) <= 2 * abs(slope) * delta + 1e-9 * max(1.0, abs(y0))
             ):
                 return float("nan")
-    return slope
+    return float(slope)
 
 
 def _line(x0: float, y0: float, slope: float, lo: float, hi: float, through: list) -> Curve:
@@ -282,8 +284,8 @@ def tangent_line(
     """The tangent y = J(x0) + J′(x0)(x − x0) on [lo, hi] (through (x0, J(x0)) exactly);
     None where J is undefined or not differentiable at x0."""
     lo, hi = _validate_window(lo, hi, 2)
-    y0 = _value(expr, var, x0, values)
-    slope = _slope(expr, var, x0, values)
+    y0 = point_value(expr, var, x0, values)
+    slope = tangent_slope(expr, var, x0, values)
     if not (np.isfinite(y0) and np.isfinite(slope)):
         return None
     return _line(x0, y0, slope, lo, hi, [(x0, y0)])
@@ -297,7 +299,7 @@ def secant_slope(
     if eps == 0 or not np.isfinite(eps):
         return float("nan")
     x0 = float(x0)
-    return (_value(expr, var, x0 + eps, values) - _value(expr, var, x0, values)) / eps
+    return (point_value(expr, var, x0 + eps, values) - point_value(expr, var, x0, values)) / eps
 
 
 def secant_line(
@@ -317,7 +319,7 @@ def secant_line(
     k = secant_slope(expr, var, x0, eps, values)
     if not np.isfinite(k):
         return None
-    y0, y1 = _value(expr, var, x0, values), _value(expr, var, x1, values)
+    y0, y1 = point_value(expr, var, x0, values), point_value(expr, var, x1, values)
     return _line(x0, y0, k, lo, hi, [(x0, y0), (x1, y1)])
 
 
@@ -334,7 +336,7 @@ def default_window(
 ) -> tuple[float, float]:
     """A window [lo, hi] around x0 for drawing J.
 
-    Starts at x0 ± max(2, |x0|/2); halves while J's spread on it is more than 20 times what the
+    Starts at x0 ± max(2, |x0|/2); halves while J's spread on it is more than 10 times what the
     tangent explains (|J(x0)| + |J′(x0)|·half), so fast-growing J stay readable; then, where J is
     undefined all the way from one end up to a point short of x0 (sqrt, log, asin), that end is
     moved to the edge of the domain. If J has other variables and `values` lacks them, it cannot
