@@ -12,6 +12,7 @@ is narrowed around its steepest part about a billion times and kept as a gap onl
 oscillation did not shrink.
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,6 +20,7 @@ from functools import lru_cache
 import numpy as np
 import sympy
 
+from derivcore.numeric import compile_function
 from derivcore.symbols import symbol_for
 
 # plotly.js computes ranges and positions in float64; values near 1e308 overflow there. No window
@@ -75,6 +77,9 @@ def _as_float_literals(expr: sympy.Expr) -> sympy.Expr:
 @lru_cache(maxsize=256)
 def _evaluator(expr: sympy.Expr, var: str, values_key: tuple) -> Evaluator:
     """J as a float64 array function of `var`, the other variables fixed at `values_key`.
+
+    Plain NumPy kernels: the zoom calls this on thousands of points, and a pixel does not need
+    the last bit. Single values that students read (J(x0), k) come from `point_value` instead.
 
     Out of the domain, at poles, for complex results and beyond ±_ABSURD it returns nan, never
     raising: the lambdified NumPy code is run with floating-point warnings silenced.
@@ -236,13 +241,21 @@ def derivative_curve(
 
 
 def point_value(expr: sympy.Expr, var: str, x: float, values: dict | None = None) -> float:
-    """J(x) in float64, nan where undefined."""
-    return float(_evaluator(expr, var, _values_key(values))(np.array([x], dtype=np.float64))[0])
+    """J(x) in float64 exactly as Python's float arithmetic gives it (so k below is the lab's k
+    to the last bit, and the same k the other pages print); nan where undefined."""
+    value = float(compile_function(expr, var, "float64", values)(np.array([float(x)]))[0])
+    return value if math.isfinite(value) else math.nan
 
 
 _NON_ANALYTIC = (
-    sympy.Abs, sympy.Max, sympy.Min, sympy.sign, sympy.Heaviside, sympy.Piecewise,
-    sympy.floor, sympy.ceiling,
+    sympy.Abs,
+    sympy.Max,
+    sympy.Min,
+    sympy.sign,
+    sympy.Heaviside,
+    sympy.Piecewise,
+    sympy.floor,
+    sympy.ceiling,
 )
 
 
