@@ -1,0 +1,48 @@
+"""Server-side script time of every page, through AppTest: a run with a function never seen
+before (parse, differentiate, compile, sweep) and a rerun after moving ε (cached: array work only).
+
+Run from the repo root: .venv/bin/python bench/bench_pages.py [repeats]
+Targets (median, 2-core machine): new function ≤ 150 ms, ε change ≤ 50 ms.
+"""
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+PAGES = ["pages/overview.py", "pages/derivative.py", "pages/error.py", "pages/curve.py"]
+FUNCTIONS = ["w^2", "1/w^2", "w^3", "sin(w)", "exp(w)", "log(w)", "sigmoid(w)", "tanh(w)",
+             "sqrt(w)", "w^2 sin(w)"]
+
+
+def timed(run) -> float:
+    start = time.perf_counter()
+    run()
+    return (time.perf_counter() - start) * 1000
+
+
+def main(repeats: int = 1) -> None:
+    print(f"{'page':<22}{'new function ms':>18}{'ε change ms':>14}   (median over "
+          f"{len(FUNCTIONS) * repeats} functions)")
+    for page in PAGES:
+        new, moved = [], []
+        for r in range(repeats):
+            for i, f in enumerate(FUNCTIONS):
+                at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+                at.run()
+                at.switch_page(page).run()
+                # A distinct text each time, so nothing is cached yet: "+ 0*k" keeps J the same.
+                text = f"{f} + {r * 100 + i + 1}*0" if r or i else f
+                new.append(timed(lambda t=text, a=at: a.text_input(key="f").set_value(t).run()))
+                moved.append(timed(lambda a=at: a.text_input(key="eps").set_value("1e-6").run()))
+                assert not at.exception, [e.value for e in at.exception]
+        print(f"{page:<22}{statistics.median(new):>18.1f}{statistics.median(moved):>14.1f}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1)

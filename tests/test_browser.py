@@ -1,0 +1,77 @@
+"""In a real browser: every page draws its charts and formulas, with no error anywhere.
+
+AppTest cannot see a chart that fails to draw or a formula that KaTeX refuses: this can.
+Screenshots land in tests/screenshots/ for a person to look at."""
+
+from pathlib import Path
+
+import pytest
+
+from browser_support import chromium, open_page, running_app, wait_until_idle
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+
+VIEWS = [
+    ("overview", "/", 2),
+    ("derivative", "/derivative", 0),
+    ("error", "/error", 1),
+    ("curve", "/curve", 1),
+    ("overview-inverse-square", "/?f=1/w%5E2&at=4", 2),
+    ("error-sigmoid", "/error?f=sigmoid(w)&at=0", 1),
+    ("curve-pole", "/curve?f=1/w&at=0.5", 1),
+]
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+def check_page(page, errors, charts: int):
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator(".katex-error").count() == 0
+    drawn = page.locator(".js-plotly-plot .main-svg")
+    assert page.locator(".js-plotly-plot").count() == charts
+    # Each drawn plotly chart has at least one main-svg layer with plotted traces.
+    assert drawn.count() >= charts
+    for i in range(charts):
+        assert page.locator(".js-plotly-plot").nth(i).locator(".scatterlayer .trace").count() > 0
+    assert not errors, errors
+
+
+@pytest.mark.parametrize(("name", "path", "charts"), VIEWS)
+def test_page_draws_without_errors(browser, app_url, name, path, charts):
+    page, errors = open_page(browser, app_url + path)
+    try:
+        check_page(page, errors, charts)
+        if path == "/derivative":
+            assert page.locator(".katex").count() >= 4
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def test_typing_a_bad_function_shows_a_message_and_keeps_the_text(browser, app_url):
+    page, errors = open_page(browser, app_url + "/")
+    try:
+        box = page.get_by_label("J(w) =")
+        box.fill("sin(w")
+        box.press("Enter")
+        wait_until_idle(page)
+        assert box.input_value() == "sin(w"
+        assert "parenthes" in page.locator('[data-testid="stAlert"]').first.inner_text().lower()
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert "f=sin" in page.url
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / "bad-function.png"), full_page=True)
+    finally:
+        page.close()
