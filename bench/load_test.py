@@ -1,11 +1,12 @@
 """Load test: N concurrent real Streamlit sessions against `streamlit run app.py`.
 
 Each session does what a student's browser tab does over the WebSocket at /_stcore/stream: it
-loads the page (GET / sets the `_streamlit_xsrf` cookie), opens the stream with the subprotocols
-["streamlit", <xsrf token>] and that cookie, asks for a first run of one page, then keeps changing
-f, at or ε the way the sidebar's text boxes do: a `rerun_script` BackMsg carrying the widget
-states and the URL's query string. The latency of a change is the time from sending that message
-to the `script_finished` ForwardMsg, i.e. until every element of the new run has been sent.
+loads the page and /_stcore/health (which sets the `_streamlit_xsrf` cookie), opens the stream
+with the subprotocols ["streamlit", <xsrf token>] and its cookies, asks for a first run of one
+page, then keeps changing f, at or ε the way the sidebar's text boxes do: a `rerun_script`
+BackMsg carrying the widget states and the URL's query string. The latency of a change is the
+time from sending that message to the `script_finished` ForwardMsg, i.e. until every element of
+the new run has been sent.
 
 Errors are: exception elements in a run (what a student would see as a crash), runs that do not
 finish within --run-timeout, dropped connections, and pages the server does not find. Error
@@ -29,7 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import http.cookies
+import http.cookiejar
 import json
 import os
 import random
@@ -138,6 +139,13 @@ def sample_processes(root: int) -> ProcessSample | None:
     if rss_main == 0:
         return None
     return ProcessSample(ticks / CLOCK_TICKS, rss_main, rss_tree, len(tree))
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores spent busy since boot (/proc/stat): to see what else ran."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / CLOCK_TICKS
 
 
 def vm_hwm(pid: int) -> int | None:
@@ -283,14 +291,15 @@ class StudentSession:
 
     async def open(self) -> float:
         """Load the page and run it once; returns the time of that first run."""
-        cookie = await asyncio.to_thread(self._xsrf_cookie)
+        cookies = await asyncio.to_thread(self._load_page)
         split = urlsplit(self.base_url)
         scheme = "wss" if split.scheme == "https" else "ws"
         protocols = [Subprotocol("streamlit")]
         headers = {"Origin": f"{split.scheme}://{split.netloc}"}
-        if cookie:
-            protocols.append(Subprotocol(cookie))
-            headers["Cookie"] = f"_streamlit_xsrf={cookie}"
+        if "_streamlit_xsrf" in cookies:
+            protocols.append(Subprotocol(cookies["_streamlit_xsrf"]))
+        if cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
         self.ws = await connect(
             f"{scheme}://{split.netloc}{split.path}/_stcore/stream",
             subprotocols=protocols, additional_headers=headers,
@@ -300,18 +309,15 @@ class StudentSession:
         seconds, _, _ = await self._run(state)
         return seconds
 
-    def _xsrf_cookie(self) -> str | None:
-        """Load the page, then ask /_stcore/health as the frontend does: it sets the cookie."""
-        with urllib.request.urlopen(f"{self.base_url}/{self.page}", timeout=10) as response:
-            response.read()
-        with urllib.request.urlopen(f"{self.base_url}/_stcore/health", timeout=10) as response:
-            response.read()
-            for header in response.headers.get_all("Set-Cookie") or []:
-                jar = http.cookies.SimpleCookie()
-                jar.load(header)
-                if "_streamlit_xsrf" in jar:
-                    return jar["_streamlit_xsrf"].value
-        return None
+    def _load_page(self) -> dict[str, str]:
+        """Load the page, then /_stcore/health as the frontend does (it sets the XSRF cookie),
+        keeping cookies like a browser (a load balancer may pin the session with one)."""
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        for path in (self.page, "_stcore/health"):
+            with opener.open(f"{self.base_url}/{path}", timeout=10) as response:
+                response.read()
+        return {cookie.name: cookie.value or "" for cookie in jar}
 
     def query_string(self) -> str:
         return urlencode(self.values)
@@ -547,6 +553,7 @@ async def drive(config: LoadConfig, server_pid: int | None) -> dict:
     if sampler:
         sampler.start()
     wall_start, client_cpu_start = time.monotonic(), time.process_time()
+    machine_start = machine_busy_seconds()
     tasks = [
         student(i, config, results, counter, on_result, opened) for i in range(config.sessions)
     ]
@@ -556,6 +563,7 @@ async def drive(config: LoadConfig, server_pid: int | None) -> dict:
         await asyncio.wait_for(asyncio.gather(*tasks), hard_limit)
     wall = time.monotonic() - wall_start
     client_cpu = time.process_time() - client_cpu_start
+    machine_cpu = machine_busy_seconds() - machine_start
     if sampler:
         sampler.stop()
     after = sample_processes(server_pid) if server_pid else None
@@ -569,6 +577,8 @@ async def drive(config: LoadConfig, server_pid: int | None) -> dict:
         "groups": {},
         "pages": {},
         "client_cpu_cores": client_cpu / wall if wall else None,
+        "machine_cpu_cores": machine_cpu / wall if wall else None,
+        "load_average_end": os.getloadavg()[0],
         "alert_examples": sorted({a[:160] for r in results for a in r.error_alerts})[:5],
         "slowest": [
             {"seconds": r.seconds, "page": r.page, "change": r.change[:80]}
@@ -638,7 +648,11 @@ def print_report(report: dict) -> None:
             f"  after {point['runs']:>5} runs: RSS {point['rss_main_mb']:.0f} MB "
             f"(with children {point['rss_tree_mb']:.0f} MB)"
         )
-    print(f"load generator CPU: {report['client_cpu_cores']:.2f} cores")
+    print(
+        f"load generator CPU: {report['client_cpu_cores']:.2f} cores; whole machine busy "
+        f"{report['machine_cpu_cores']:.2f} cores (includes anything else running), "
+        f"load average {report['load_average_end']:.1f}"
+    )
     for example in report["alert_examples"]:
         print(f"  alert: {example}")
     for slow in report["slowest"]:
