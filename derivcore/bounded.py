@@ -78,6 +78,14 @@ def _seconds(timeout: float) -> str:
     return f"{timeout:g} s"
 
 
+def timeout_message(timeout: float) -> str:
+    """What the student reads when work was stopped after `timeout` seconds."""
+    return (
+        f"This took longer than {_seconds(timeout)} to compute, so it was stopped. "
+        "Try a simpler function."
+    )
+
+
 def _env_number(name: str, default: float, kind: type) -> Any:
     text = os.environ.get(name, "").strip()
     if not text:
@@ -322,10 +330,7 @@ class _Pool:
             ok, payload = worker.call(job, deadline)
             healthy = True
         except TimeoutError:
-            raise WorkTimeout(
-                f"This took longer than {_seconds(timeout)} to compute, so it was stopped. "
-                "Try a simpler function."
-            ) from None
+            raise WorkTimeout(timeout_message(timeout)) from None
         except (EOFError, ConnectionError) as exc:
             raise RuntimeError(
                 "The computation stopped unexpectedly (its worker process ended)."

@@ -18,7 +18,7 @@ from numbers import Integral, Rational, Real
 import mpmath
 import sympy
 
-from derivcore.bounded import WorkTimeout, default_timeout, run_bounded
+from derivcore.bounded import WorkTimeout, default_timeout, run_bounded, timeout_message
 from derivcore.symbols import symbol_for
 
 MAX_ORDER = 10
@@ -292,8 +292,11 @@ def _slope_at(expr: sympy.Expr, x: sympy.Symbol, point: sympy.Expr, where: str):
     return _defined(from_right)
 
 
-def _exact_outcome(expr: sympy.Expr, var: str, point: sympy.Expr, order: int) -> _Outcome:
+def _exact_outcome(
+    expr: sympy.Expr, var: str, point: sympy.Expr, values: dict, order: int
+) -> _Outcome:
     """J (order 0) or J' (order 1) at the point, exactly; run in a worker."""
+    expr = _with_values(expr, var, values)
     x = symbol_for(expr, var)
     where = f"{var} = {sympy.sstr(point)}"
     try:
@@ -310,10 +313,13 @@ def _exact_outcome(expr: sympy.Expr, var: str, point: sympy.Expr, order: int) ->
         return _not_differentiable(where)
 
 
-def _numeric_outcome(expr: sympy.Expr, var: str, point: sympy.Expr, order: int) -> _Outcome | None:
+def _numeric_outcome(
+    expr: sympy.Expr, var: str, point: sympy.Expr, values: dict, order: int
+) -> _Outcome | None:
     """J or J' at the point by 30-digit arithmetic (mpmath), for when the exact value takes too
     long; None if that gives no finite real number. Non-smooth J get no numerical slope: at a
     corner it would be meaningless."""
+    expr = _with_values(expr, var, values)
     x = symbol_for(expr, var)
     if order and expr.has(*_NON_SMOOTH):
         return None
@@ -338,17 +344,21 @@ def _exact_point(point) -> sympy.Expr:
         value = sympy.Rational(fraction.numerator, fraction.denominator)
     else:
         value = None
-    if value is None or value.free_symbols or not value.is_number or value.is_finite is False:
+    if (
+        value is None
+        or value.free_symbols
+        or not value.is_number
+        or value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
+    ):
         raise ValueError("The point must be a finite real number, such as 3, -1/2 or pi/4.")
     if value.is_extended_real is False:
         raise ValueError("The point must be a real number.")
     return value
 
 
-def _with_values(expr: sympy.Expr, var: str, values: dict | None) -> sympy.Expr:
-    """expr with the other variables replaced by their given values (exactly)."""
-    replacements = {symbol_for(expr, name): _exact_point(v) for name, v in (values or {}).items()}
-    result = expr.subs(replacements)
+def _with_values(expr: sympy.Expr, var: str, values: dict[str, sympy.Expr]) -> sympy.Expr:
+    """expr with the other variables replaced by their given (exact) values."""
+    result = expr.subs({symbol_for(expr, name): value for name, value in values.items()})
     missing = sorted(s.name for s in result.free_symbols if s.name != var)
     if missing:
         raise ValueError(f"J also depends on {', '.join(missing)}: give a value for each.")
@@ -375,28 +385,36 @@ def _point_value(outcome: _Outcome) -> PointValue:
 
 
 def _at(expr, var, point, values, order, timeout) -> PointValue:
-    function = _with_values(expr, var, values)
     exact_point = _exact_point(point)
+    exact_values = {name: _exact_point(value) for name, value in (values or {}).items()}
     budget = default_timeout() if timeout is None else timeout
     deadline = time.monotonic() + budget
     try:
         outcome = run_bounded(
-            _exact_outcome, function, var, exact_point, order, timeout=budget * _EXACT_SHARE
+            _exact_outcome,
+            expr,
+            var,
+            exact_point,
+            exact_values,
+            order,
+            timeout=budget * _EXACT_SHARE,
         )
-    except WorkTimeout as stopped:
+    except WorkTimeout:
         try:
             outcome = run_bounded(
                 _numeric_outcome,
-                function,
+                expr,
                 var,
                 exact_point,
+                exact_values,
                 order,
                 timeout=max(deadline - time.monotonic(), 0.01),
             )
         except WorkTimeout:
             outcome = None
         if outcome is None:
-            return PointValue(False, None, None, stopped.message, r"\text{too slow to compute}")
+            message = timeout_message(budget)
+            return PointValue(False, None, None, message, r"\text{too slow to compute}")
         return _point_value(outcome)
     if outcome.exact is not None and not outcome.exact.is_Rational:
         remaining = deadline - time.monotonic()

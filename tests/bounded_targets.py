@@ -1,0 +1,56 @@
+"""Functions for tests/test_bounded.py, in a module the worker processes can import by name.
+
+Workers unpickle a function by module and name, so test helpers cannot live in the test module
+(pytest imports it under a name the workers would not find the same way) or be lambdas.
+"""
+
+import os
+import time
+
+from derivcore.bounded import run_bounded
+
+
+class TwoArgumentError(Exception):
+    """An exception that does not survive pickling: unpickling calls __init__ with one argument."""
+
+    def __init__(self, what, why):
+        super().__init__(f"{what}: {why}")
+
+
+def add(a, b):
+    return a + b
+
+
+def pid():
+    return os.getpid()
+
+
+def pids_outer_and_inner():
+    """The worker's pid and the pid that a nested run_bounded call ran in."""
+    return os.getpid(), run_bounded(pid)
+
+
+def sleep_for(seconds):
+    time.sleep(seconds)
+    return seconds
+
+
+def spin_forever():
+    while True:
+        pass
+
+
+def fail_with(kind, message):
+    raise kind(message)
+
+
+def fail_unpicklably():
+    raise TwoArgumentError("odd", "cannot be rebuilt from its args")
+
+
+def allocate(n_bytes):
+    return len(bytearray(n_bytes))
+
+
+def crash():
+    os._exit(3)
