@@ -35,7 +35,7 @@ from sympy.printing.str import StrPrinter
 DIGITS = 40
 """Significant digits of the mpmath forward and backward passes."""
 
-MAX_NODES = 150
+MAX_NODES = 200
 """Beyond this a drawing is unreadable; `computation_graph` refuses with a message."""
 
 GRADIENT_CHECK_THRESHOLD = 1e-7
@@ -104,7 +104,7 @@ class GraphPreset(NamedTuple):
 
 
 GRAPH_PRESETS: tuple[GraphPreset, ...] = (
-    GraphPreset("The course's example J = (2 + 3w)²", "(2 + 3*w)^2", {"w": 3}),
+    GraphPreset("The course's example J = (2 + 3w)²", "(2 + 3w)^2", {"w": 3}),
     GraphPreset(
         "Squared error of one training example",
         "(w*x + b - y)^2",
@@ -663,14 +663,17 @@ def relative_difference(a: float, b: float) -> float:
 
 @dataclass(frozen=True)
 class NudgeCheck:
-    """The lab's check on one node: k = (J(node + ε) − J)/ε against ∂J/∂node, in float64."""
+    """The lab's check on one node: k = (J_epsilon − J_base)/ε against ∂J/∂node, in float64.
+
+    J_base is J recomputed from the node's value, J_epsilon from the node's value + ε.
+    """
 
     node: int
     eps: float
     value: float
     nudged_value: float
-    J: float
-    nudged_J: float
+    J_base: float
+    J_epsilon: float
     estimate: float
     grad: float
     relative_difference: float
@@ -695,8 +698,8 @@ def nudge_check(graph: ComputationGraph, node: int | str, eps: float = 1e-6) -> 
         eps=eps,
         value=float(value),
         nudged_value=nudged_value,
-        J=base,
-        nudged_J=nudged,
+        J_base=base,
+        J_epsilon=nudged,
         estimate=estimate,
         grad=target.grad,
         relative_difference=relative_difference(estimate, target.grad),
