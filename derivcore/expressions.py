@@ -24,6 +24,7 @@ import difflib
 import keyword
 import math
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,6 +38,13 @@ MAX_NUMBER_DIGITS = 50  # significant digits of one literal
 MAX_DECIMAL_EXPONENT = 400  # |n| in a literal such as 1e-n
 MAX_EXPONENT = 1000  # |p| of any constant exponent: w^1000 is fine, (w+1)^(10^7) is not
 MAX_RESULT_DIGITS = 400  # digits of numerator or denominator of an exact rational constant
+MAX_POWER_NESTING = 3  # powers inside exponents: w^x^y^z is as far as it goes
+MAX_WORK = 16  # SymPy work units (about 1 ms each with a cold cache), see _check_size
+MAX_ROOT_DIGITS = 40  # digits of a number whose root SymPy would try to simplify
+TIME_BUDGET = 0.035  # CPU seconds of SymPy work for one formula: the last line of defence
+# A sum of constants this much smaller than its terms is taken to be an exact 0 that SymPy cannot
+# see (sqrt(2) + sqrt(3) - sqrt(5 + 2*sqrt(6))): deciding its sign costs SymPy ~50 ms each time.
+CANCELLATION = 1e-12
 
 
 class ExpressionError(ValueError):
@@ -73,6 +81,9 @@ _FUNCTION_NAMES = {
 }
 
 _KNOWN_NAMES = sorted([*_FUNCTION_NAMES, *_CONSTANTS])
+
+# What a call costs SymPy, in units of sin(w) (about 1 ms with a cold cache); default 1.
+_CALL_WORK = {"abs": 2, "relu": 3, "sigmoid": 3, "softplus": 4}
 
 _SUPERSCRIPT_DIGITS = {ch: str(d) for d, ch in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")}
 _SUPERSCRIPT_SIGNS = {"⁻": "-", "⁺": "+"}
@@ -436,10 +447,64 @@ def _rewrite(tokens: list[_Token]) -> _Rewritten:
     return _Rewritten("".join(code), starts, ends, numbers)
 
 
+# --- bounds on the parsed tree -----------------------------------------------------------
+
+def _is_integer_literal(node: ast.AST) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) is int
+
+
+def _check_size(tree: ast.Expression, rewritten: _Rewritten) -> None:
+    """Refuse trees whose SymPy construction would be slow, before building anything.
+
+    Besides the node count, this adds up the work SymPy does with a cold cache, in units of about
+    1 ms: a function call costs 1 (abs 2, relu and sigmoid 3, softplus 4), a power whose exponent
+    is not a plain integer costs 1 plus the number of exponents it sits inside (roots and
+    towers make SymPy factor numbers and query assumptions). Sums, products and integer powers
+    are cheap and only count as nodes.
+    """
+    nodes = sum(isinstance(node, ast.expr) for node in ast.walk(tree))
+    if nodes > MAX_NODES:
+        raise _fail(f"The formula has too many parts ({nodes}; at most {MAX_NODES}).", None)
+    work = 0
+    stack: list[tuple[ast.AST, int]] = [(tree.body, 0)]  # node, how many exponents it is inside
+    while stack:
+        node, nesting = stack.pop()
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            if nesting + 1 > MAX_POWER_NESTING:
+                raise _fail(
+                    f"Too many powers stacked inside exponents (at most {MAX_POWER_NESTING}).",
+                    rewritten.starts[node.right.col_offset],
+                )
+            if not _is_integer_literal(node.right):
+                work += 1 + nesting
+            stack.append((node.left, nesting))
+            stack.append((node.right, nesting + 1))
+        else:
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                work += _CALL_WORK.get(_FUNCTION_NAMES.get(node.func.id, ""), 1)
+            stack.extend((child, nesting) for child in ast.iter_child_nodes(node))
+        if work > MAX_WORK:
+            raise _fail(
+                "The formula is too complicated to work with quickly (too many functions, roots "
+                "or powers); try a simpler one.",
+                rewritten.starts[node.col_offset],
+            )
+
+
 # --- building the SymPy tree --------------------------------------------------------------
 
 class _TooLarge(Exception):
     """A constant's approximate value overflowed float64."""
+
+
+class _Cancellation(Exception):
+    """A sum of constants that is 0, or too close to 0 for SymPy to decide cheaply."""
+
+
+class _SympyRefused(Exception):
+    """SymPy itself refused a combination (for example relu of a complex number)."""
 
 
 @dataclass(frozen=True)
@@ -504,12 +569,68 @@ def _log_power_exponent(expr: sympy.Expr) -> float:
     return largest
 
 
+class _Approximator:
+    """Complex floating-point values of SymPy constants, remembered for one parse."""
+
+    def __init__(self) -> None:
+        self.known: dict[sympy.Expr, complex | None] = {}
+
+    def __call__(self, expr: sympy.Expr) -> complex | None:
+        if expr not in self.known:
+            self.known[expr] = self.compute(expr)
+        return self.known[expr]
+
+    def compute(self, expr: sympy.Expr) -> complex | None:
+        if isinstance(expr, sympy.Rational):
+            if max(_digits(expr.p), _digits(expr.q)) > 300:
+                return None
+            return complex(expr.p / expr.q)
+        if expr in _EXACT_CONSTANTS:
+            return _EXACT_CONSTANTS[expr]
+        if isinstance(expr, sympy.Add):
+            combine = _sum
+        elif isinstance(expr, sympy.Mul):
+            combine = _product
+        elif isinstance(expr, sympy.Pow):
+            combine = _complex_power
+        elif type(expr) in _SYMPY_APPROXIMATIONS:
+            combine = _SYMPY_APPROXIMATIONS[type(expr)]
+        else:
+            return None
+        try:
+            return _approximate(combine, *(self(arg) for arg in expr.args))
+        except _TooLarge:
+            return None
+
+    def cancels(self, expr: sympy.Expr) -> bool:
+        """Whether the constant terms of a sum add up to (almost exactly) 0."""
+        if not isinstance(expr, sympy.Add):
+            return False
+        constants = [
+            value for term in expr.args
+            if not term.free_symbols and (value := self(term)) is not None
+        ]
+        if len(constants) < 2:
+            return False
+        return abs(sum(constants)) <= CANCELLATION * sum(abs(value) for value in constants)
+
+
+def _sum(*terms: complex) -> complex:
+    return sum(terms)
+
+
+def _product(*factors: complex) -> complex:
+    return math.prod(factors)
+
+
 class _Builder:
-    """Walks the allowlisted AST and builds SymPy objects, refusing what is too large."""
+    """Walks the allowlisted AST and builds SymPy objects, refusing what is too large or slow."""
 
     def __init__(self, text: str, rewritten: _Rewritten):
         self.text = text
         self.rewritten = rewritten
+        self.approximate = _Approximator()
+        self.deadline = time.thread_time() + TIME_BUDGET
 
     def column(self, node: ast.AST) -> int:
         return self.rewritten.span(node)[0]
@@ -531,6 +652,7 @@ class _Builder:
     def build(self, node: ast.AST, depth: int = 0) -> _Built:
         if depth > MAX_DEPTH:
             raise self.refuse(node, f"The formula is nested too deeply (at most {MAX_DEPTH}).")
+        self.check_time()
         try:
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub):
                 return self.sum(node, depth)
@@ -550,6 +672,12 @@ class _Builder:
             raise self.too_large(node) from None
         except _SympyRefused:
             raise self.refuse(node, f"{self.shown(node)} cannot be worked with.") from None
+        except _Cancellation:
+            raise self.refuse(
+                node,
+                f"{self.shown(node)} adds up to 0, or so close to 0 that it cannot be decided "
+                "exactly: simplify it first.",
+            ) from None
         raise self.refuse(node, f"'{self.shown(node)}' is not allowed in a formula.")
 
     # Sums, products and signs are flattened so that a long sum is not deep recursion.
@@ -620,7 +748,13 @@ class _Builder:
             )
         self.check_log_exponent(exponent.expr, exponent_node)
         if isinstance(exponent.expr, sympy.Rational):
-            digits = _rational_size(base.expr) * abs(float(exponent.expr))
+            size = _rational_size(base.expr)
+            if size > MAX_ROOT_DIGITS and not exponent.expr.is_integer:
+                raise self.refuse(
+                    exponent_node,
+                    f"Roots of numbers with more than {MAX_ROOT_DIGITS} digits are not supported.",
+                )
+            digits = size * abs(float(exponent.expr))
             if digits > MAX_RESULT_DIGITS:
                 raise self.refuse(
                     exponent_node,
@@ -638,8 +772,14 @@ class _Builder:
                 f"stay between -{MAX_EXPONENT} and {MAX_EXPONENT}.",
             )
 
+    def check_time(self) -> None:
+        # CPU time of this thread, so that other sessions' work does not count against it.
+        if time.thread_time() > self.deadline:
+            raise _fail("This formula takes too long to work with: try a simpler one.", None)
+
     def checked(self, operation: Callable, args: list, value: complex | None) -> _Built:
         """Apply a SymPy constructor and refuse results holding an oversized exact rational."""
+        self.check_time()
         try:
             expr = operation(*args)
         except (ArithmeticError, TypeError, ValueError, NotImplementedError) as error:
@@ -649,6 +789,12 @@ class _Builder:
                 max(_digits(part.p), _digits(part.q)) > MAX_RESULT_DIGITS
             ):
                 raise _TooLarge
+            if isinstance(part, sympy.Pow) and isinstance(part.exp, sympy.Rational) and (
+                abs(part.exp) > MAX_EXPONENT  # SymPy adds exponents: (w+1)^900*(w+1)^900
+            ):
+                raise _TooLarge
+            if self.approximate.cancels(part):
+                raise _Cancellation
         return _Built(expr, value)
 
     # Leaves and calls.
@@ -701,10 +847,6 @@ class _Builder:
         return self.checked(sympy_function, [u.expr], _approximate(approximation, u.value))
 
 
-class _SympyRefused(Exception):
-    """SymPy itself refused a combination (for example relu of a complex number)."""
-
-
 def _negate(value: complex | None) -> complex | None:
     return None if value is None else -value
 
@@ -738,6 +880,20 @@ _ELEMENTARY = {
     "log": (sympy.log, cmath.log),
     "abs": (sympy.Abs, abs),
 }
+
+
+_EXACT_CONSTANTS = {sympy.pi: complex(math.pi), sympy.E: complex(math.e), sympy.I: 1j}
+_SYMPY_APPROXIMATIONS: dict[type, Callable] = {
+    **{function: approximation for function, approximation in _ELEMENTARY.values()},
+    sympy.exp: cmath.exp,
+    sympy.Max: lambda *args: max(_real(arg) for arg in args),
+}
+
+
+def _real(z: complex) -> float:
+    if z.imag:
+        raise ValueError("not a real number")
+    return z.real
 
 
 def _literal(token: _Token) -> tuple[int, int]:
@@ -798,9 +954,7 @@ def parse(text: str, variables: list[str] | None = None) -> sympy.Expr:
         raise _fail("This formula cannot be read here: check the operators.", position) from None
     except (RecursionError, MemoryError, ValueError):
         raise _fail("The formula is nested too deeply.", None) from None
-    nodes = sum(isinstance(node, ast.expr) for node in ast.walk(tree))
-    if nodes > MAX_NODES:
-        raise _fail(f"The formula has too many parts ({nodes}; at most {MAX_NODES}).", None)
+    _check_size(tree, rewritten)
     try:
         built = _Builder(text, rewritten).build(tree.body)
     except RecursionError:
@@ -811,3 +965,12 @@ def parse(text: str, variables: list[str] | None = None) -> sympy.Expr:
 def free_variable_names(expr: sympy.Expr) -> list[str]:
     """Sorted names of the free symbols of `expr` ('w', 'x', ...)."""
     return sorted(symbol.name for symbol in expr.free_symbols)
+
+
+def _warm_up() -> None:
+    """Pay SymPy's one-off set-up costs (about 30 ms) at import, not out of a student's budget."""
+    parse("sin(w) + cos(w) + tan(w) + asin(w) + acos(w) + atan(w) + sinh(w) + cosh(w)")
+    parse("tanh(w) + exp(w) + log(w) + sqrt(w) + sigmoid(w) + softplus(w) + relu(w) + abs(w)")
+
+
+_warm_up()
