@@ -21,6 +21,7 @@ Only a missing or non-numeric input value raises `ValueError`.
 """
 
 import math
+import numbers
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -181,8 +182,8 @@ class ComputationGraph:
             for node in self.nodes:
                 if node.name == key:
                     return node
-        elif isinstance(key, int) and 0 <= key < len(self.nodes):
-            return self.nodes[key]
+        elif isinstance(key, numbers.Integral) and 0 <= key < len(self.nodes):
+            return self.nodes[int(key)]
         raise ValueError(f"The graph has no node {key!r}.")
 
     def edge(self, child: int, parent: int) -> Edge:
@@ -220,17 +221,20 @@ def _input_values(expr: sympy.Expr, values: Mapping[str, object]) -> dict[str, m
 
 
 def _input_number(name: str, value: object) -> mpmath.mpf:
-    if isinstance(value, str | bytes):
-        raise ValueError(f"The value of {name} must be a number, not the text {value!r}.")
-    try:
-        if isinstance(value, sympy.Basic):
-            number = _MP.mpf(sympy.Float(value.evalf(DIGITS + 5), DIGITS + 5))
-        else:
-            number = _MP.mpf(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"The value of {name} must be a real number, not {value!r}.") from None
+    """The value exactly as given: ints, fractions and SymPy numbers are not rounded to float64."""
+    if isinstance(value, sympy.Basic):
+        approximation = value.evalf(DIGITS + 5)
+        number = _MP.mpf(approximation) if approximation.is_Float else _MP.nan
+    elif isinstance(value, numbers.Integral):
+        number = _MP.mpf(int(value))
+    elif isinstance(value, numbers.Rational):
+        number = _MP.mpf(value.numerator) / value.denominator
+    elif isinstance(value, numbers.Real):
+        number = _MP.mpf(float(value))
+    else:
+        raise ValueError(f"The value of {name} must be a real number, not {value!r}.")
     if not _MP.isfinite(number):
-        raise ValueError(f"The value of {name} must be a finite number, not {value!r}.")
+        raise ValueError(f"The value of {name} must be a finite real number, not {value!r}.")
     return number
 
 
@@ -257,7 +261,16 @@ class _Structure:
     def __init__(self, root: sympy.Expr):
         self.root = root
         self.variables = {s.name for s in root.free_symbols}
-        self.output_name = "J" if "J" not in self.variables else "L"
+        if len(self.variables) < len(root.free_symbols):
+            raise ValueError(
+                "J has two different symbols with the same name: build it with one symbol per "
+                "variable name."
+            )
+        self.output_name = next(
+            name
+            for name in ("J", *(f"J_{k}" for k in range(1, len(self.variables) + 2)))
+            if name not in self.variables
+        )
         self.records: list[_Record] = []
         self.ids: dict[sympy.Expr, int] = {}
         self._names = self._name_source()
@@ -299,7 +312,7 @@ class _Structure:
             }
         )
         self.ids[expr] = len(self.records)
-        self.records.append(_Record(expr, name, op, formula, list(dict.fromkeys(child_ids))))
+        self.records.append(_Record(expr, name, op, formula, child_ids))
         return self.ids[expr]
 
 

@@ -277,6 +277,13 @@ def test_variables_are_matched_by_name_and_extra_values_ignored():
     assert graph.gradient() == {"w": 12}
 
 
+def test_a_variable_called_j_keeps_its_name():
+    big_j = sympy.Symbol("J", real=True)
+    graph = computation_graph(big_j * w, {"J": 2, "w": 3})
+    assert graph.nodes[graph.output].name == "J_1"
+    assert graph.gradient() == {"J": 3, "w": 2}
+
+
 def test_variable_named_like_an_intermediate_keeps_its_name():
     a = sympy.Symbol("a", real=True)
     graph = computation_graph((a * w + 1) ** 2, {"a": 2, "w": 3})
@@ -298,6 +305,23 @@ def test_missing_variable_is_refused_by_name():
 def test_values_must_be_finite_real_numbers(bad):
     with pytest.raises(ValueError, match="value of w"):
         computation_graph(w**2, {"w": bad})
+
+
+def test_number_types_are_accepted_exactly():
+    from fractions import Fraction
+
+    import numpy as np
+
+    # J = 3w - 3/10 at w = 1/10 is 0; through float64's 0.1 it would be 3·0.1 - 0.3 = 5.6e-17.
+    tenth = computation_graph(3 * w - sympy.Rational(3, 10), {"w": Fraction(1, 10)})
+    assert abs(tenth.value) < 1e-35
+    assert computation_graph(w**2, {"w": np.int64(3)}).value == 9
+    assert computation_graph(w**2, {"w": np.float32(0.5)}).value == 0.25
+
+
+def test_two_symbols_with_one_name_are_refused():
+    with pytest.raises(ValueError, match="same name"):
+        computation_graph(w + sympy.Symbol("w"), {"w": 1})
 
 
 def test_exact_values_are_accepted():
