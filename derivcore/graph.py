@@ -46,8 +46,9 @@ GRADIENT_CHECK_THRESHOLD = 1e-7
 # Streamlit session) can share it, unlike mpmath.mp which other code may switch with workdps.
 _MP = mpmath.MPContext()
 _MP.dps = DIGITS
-# Beyond 10^1000 a value is ∞ for every purpose here (float64 stops near 1.8e308); clamping keeps
-# exp(exp(exp(w))) from asking mpmath for a number with a billion-digit exponent.
+# Beyond 10^1000 an argument is ∞ for every purpose here (float64 stops near 1.8e308). mpmath
+# itself would evaluate exp, sin, ... of it by reducing it modulo ln 2 or π to as many digits as
+# it has: exp(exp(exp(exp(w)))) would never finish. Sums and products of huge values stay exact.
 _LIMIT = _MP.mpf(10) ** 1000
 
 _TINY = sys.float_info.min
@@ -415,7 +416,8 @@ def _evaluate_graph(
             values.append(point[record.name])
             continue
         values.append(_evaluate(record.formula, env, _MP_FORWARD))
-        if all(_MP.isfinite(v) for v in env.values()):
+        # Only where the trouble starts: the nodes above it inherit it and need no message.
+        if all(math.isfinite(float(v)) for v in env.values()):
             problems.extend(_value_problem(record, values[-1], env))
 
     # (child, parent, ∂parent/∂child in the nodes' names, its value). A node that has no finite
@@ -528,21 +530,17 @@ class _MpArithmetic:
     def power(self, base, exponent):
         if _MP.isint(exponent) and abs(exponent) < 2**63:
             return base ** int(exponent)
-        return base**exponent
+        return _tame(base) ** _tame(exponent)
 
     def real(self, value):
         # mpmath answers outside the real domain with a complex number (log of a negative).
         if isinstance(value, _MP.mpc):
             value = value.real if value.imag == 0 else _MP.nan
-        if not isinstance(value, _MP.mpf):
-            value = _MP.mpf(value)
-        if _MP.isfinite(value) and abs(value) > _LIMIT:
-            return _MP.inf if value > 0 else -_MP.inf
-        return value
+        return value if isinstance(value, _MP.mpf) else _MP.mpf(value)
 
     def call(self, func, args):
         if func in _MP_FUNCTIONS:
-            return _MP_FUNCTIONS[func](*args)
+            return _MP_FUNCTIONS[func](*(_tame(a) for a in args))
         if func in (sympy.sign, sympy.Heaviside):
             u = args[0]
             if u == 0:
@@ -556,8 +554,15 @@ class _MpArithmetic:
                 return _MP.nan
             return max(args) if func is sympy.Max else min(args)
         # Anything else SymPy knows how to evaluate numerically.
-        value = func(*(sympy.Float(a, DIGITS) for a in args)).evalf(DIGITS)
+        value = func(*(sympy.Float(_tame(a), DIGITS) for a in args)).evalf(DIGITS)
         return _MP.mpf(value) if value.is_Float else _MP.nan
+
+
+def _tame(x):
+    """x, or ±∞ when it lies beyond ±10^1000 (see _LIMIT)."""
+    if _MP.isfinite(x) and abs(x) > _LIMIT:
+        return _MP.inf if x > 0 else -_MP.inf
+    return x
 
 
 _MP_FUNCTIONS = {

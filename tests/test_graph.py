@@ -368,9 +368,22 @@ def test_kinks_away_from_zero_have_one_sided_derivatives():
 
 
 def test_huge_intermediate_values_do_not_hang():
+    # exp(exp(exp(3))) = exp(5.3e8) is about 10^(2.3e8); its exp would take mpmath forever.
     graph = computation_graph(sympy.exp(sympy.exp(sympy.exp(sympy.exp(w)))), {"w": 3})
     assert graph.value == math.inf
-    assert graph.problems
+    assert len(graph.problems) == 1  # where it starts, not at every node above
+    assert graph.problems[0].startswith("c = exp(b) is infinite or too large for a float64")
+
+
+def test_huge_intermediate_values_are_carried_exactly():
+    # J = 1/(1 + e^(1/w)/w) at w = 1/1000: e^1000/1000 overflows float64 (inf/inf would give
+    # nan), but J ≈ 1000·e^-1000 ≈ 5e-432 and J' are far below float64's range: both round to 0.
+    graph = computation_graph(1 / (1 + sympy.exp(1 / w) / w), {"w": sympy.Rational(1, 1000)})
+    assert graph.value == 0 and graph.gradient() == {"w": 0}
+    assert len(graph.problems) == 1 and "too large for a float64" in graph.problems[0]
+    # e^(1/w)/(1 + e^(1/w)) = 1 - e^-1000 to 430 digits: 1.0 in float64, slope about -1e6·e^-1000.
+    graph = computation_graph(sympy.exp(1 / w) / (1 + sympy.exp(1 / w)), {"w": 0.001})
+    assert graph.value == 1.0 and graph.gradient() == {"w": 0}
 
 
 def test_too_many_operations_are_refused():
