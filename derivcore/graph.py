@@ -17,7 +17,9 @@ The lab's nudge check and the gradient check recompute J in float64, as the lab 
 Undefined points do not raise: a node whose value is undefined (log of a negative number, 1/w at
 0) or too large for float64 gets nan or ±inf, and `ComputationGraph.problems` holds a sentence
 naming the node; the same for a local derivative that does not exist (relu or |u| at 0, √u at 0).
-Only a missing or non-numeric input value raises `ValueError`.
+Then ∂J/∂node is nan for the nodes below. `ValueError` is raised only for input that is wrong
+rather than a point that is: a variable without a value or with a non-numeric one, an expression
+the graph cannot show (Piecewise, an undefined function) or one with more than `MAX_NODES` nodes.
 """
 
 import math
@@ -475,10 +477,13 @@ def _value_problem(record: _Record, value, env) -> list[str]:
     where = f" at {_assignments(env)}" if env else ""
     if _MP.isnan(value):
         return [f"{record.name} = {_plain(record.formula)} is not defined{where}."]
+    if _MP.isinf(value):  # a pole such as log 0 (children are finite here)
+        infinity = "∞" if value > 0 else "−∞"
+        return [f"{record.name} = {_plain(record.formula)} is not defined{where} ({infinity})."]
     if not math.isfinite(float(value)):
         return [
-            f"{record.name} = {_plain(record.formula)} is infinite or too large for a float64 "
-            f"number (beyond about 1.8e308){where}."
+            f"{record.name} = {_plain(record.formula)} is too large for a float64 number "
+            f"(beyond about 1.8e308){where}."
         ]
     return []
 
@@ -765,7 +770,7 @@ def gradient_check(
 
 
 def _validate_eps(eps: float) -> None:
-    if not (isinstance(eps, int | float) and math.isfinite(eps) and eps > 0):
+    if not (isinstance(eps, numbers.Real) and math.isfinite(eps) and eps > 0):
         raise ValueError(f"ε must be a positive finite number, not {eps!r}.")
 
 
@@ -911,7 +916,7 @@ def _number_latex(value: float) -> str:
         return r"\text{undefined}"
     if math.isinf(value):
         return r"\infty" if value > 0 else r"-\infty"
-    text = f"{value:.6g}"
+    text = f"{value + 0.0:.6g}"  # + 0.0 turns -0.0 into 0
     if "e" in text:
         mantissa, exponent = text.split("e")
         return rf"{mantissa} \times 10^{{{int(exponent)}}}"
@@ -1005,7 +1010,7 @@ def _number_text(value: float) -> str:
         return "undefined"
     if math.isinf(value):
         return "∞" if value > 0 else "−∞"
-    return f"{value:.6g}"
+    return f"{value + 0.0:.6g}"
 
 
 class _PlainPrinter(StrPrinter):

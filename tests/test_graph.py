@@ -60,6 +60,10 @@ def mp_value(expr, values, digits=50):
     return value
 
 
+def subexpressions(expr):
+    return {part for part in sympy.preorder_traversal(expr) if part.free_symbols}
+
+
 def reference_partials(expr, values):
     """J and ∂J/∂v for every variable v, from sympy.diff of the whole of J (None if undefined)."""
     results = {"J": mp_value(expr, values)}
@@ -198,7 +202,7 @@ def expressions(draw):
     return draw(st.recursive(leaves, extend, max_leaves=7))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(
     expr=expressions(),
     point=st.fixed_dictionaries(
@@ -209,13 +213,18 @@ def test_gradient_matches_sympy_diff_on_generated_expressions(expr, point):
     assume(expr.free_symbols and not expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo))
     reference = reference_partials(expr, point)
     assume(all(v is not None and abs(v) < 1e12 for v in reference.values()))
-    # sqrt(w^2) is |w| for real w: not differentiable where its argument is 0, although
-    # sympy.diff says sign(0) = 0 there.
-    assume(all(mp_value(kink.args[0], point) != 0 for kink in expr.atoms(sympy.Abs)))
     graph = computation_graph(expr, point)
-    # J and its gradient exist; the only note allowed is an intermediate beyond float64's range
-    # (tanh(1/b) at a subnormal b), which mpmath still carries exactly.
-    assert all("too large for a float64" in p for p in graph.problems), graph.problems
+    # The graph may call J undefined or not differentiable only where it is: some part of J is
+    # undefined (mpmath alone calls w/log(w) at w = 0 equal to 0 = w/(-∞)), or sqrt(u^2) = |u|
+    # sits at u = 0 (where sympy.diff says sign(0) = 0). Such points are then skipped. A note
+    # that an intermediate is beyond float64's range (tanh(1/b) at a subnormal b) is fine:
+    # mpmath carries it exactly.
+    refusals = [p for p in graph.problems if "too large for a float64" not in p]
+    if refusals:
+        assert any(mp_value(part, point) is None for part in subexpressions(expr)) or any(
+            mp_value(kink.args[0], point) == 0 for kink in expr.atoms(sympy.Abs)
+        ), refusals
+        assume(False)
     assert math.isclose(graph.value, float(reference["J"]), rel_tol=1e-9, abs_tol=1e-20)
     for name, grad in graph.gradient().items():
         assert math.isclose(grad, float(reference[name]), rel_tol=1e-9, abs_tol=1e-20), name
@@ -334,6 +343,7 @@ def test_exact_values_are_accepted():
     ("expr", "values", "phrase"),
     [
         (sympy.log(w), {"w": -1}, "J = log(w) is not defined at w = -1"),
+        (sympy.log(w) * x, {"w": 0, "x": 2}, "a = log(w) is not defined at w = 0 (−∞)"),
         (1 / w + x, {"w": 0, "x": 1}, "a = 1/w is not defined at w = 0"),
         (sympy.exp(w), {"w": 800}, "too large for a float64"),
     ],
@@ -372,7 +382,7 @@ def test_huge_intermediate_values_do_not_hang():
     graph = computation_graph(sympy.exp(sympy.exp(sympy.exp(sympy.exp(w)))), {"w": 3})
     assert graph.value == math.inf
     assert len(graph.problems) == 1  # where it starts, not at every node above
-    assert graph.problems[0].startswith("c = exp(b) is infinite or too large for a float64")
+    assert graph.problems[0].startswith("c = exp(b) is too large for a float64")
 
 
 def test_huge_intermediate_values_are_carried_exactly():
