@@ -579,3 +579,13 @@ def test_presets_parse_to_the_course_formulas():
 def test_the_parsers_expansions_are_drawn_as_one_node(text, op):
     graph = computation_graph(parse(text), {"w": 0.5})
     assert [n.op for n in graph.nodes] == ["input", op]
+
+
+def test_graph_survives_pickling():
+    # st.cache_data hands out pickled copies.
+    import pickle
+
+    graph = computation_graph(
+        parse("sigmoid(w*x + b) + relu(w) + softplus(x)"), {"w": 1, "x": 2, "b": 3}
+    )
+    assert pickle.loads(pickle.dumps(graph)) == graph
