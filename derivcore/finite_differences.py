@@ -1,0 +1,210 @@
+"""Difference quotients k ≈ J′(x), computed in a given dtype exactly as the formulas are written.
+
+    forward       (f(x+ε) − f(x)) / ε
+    backward      (f(x) − f(x−ε)) / ε
+    central       (f(x+ε) − f(x−ε)) / (2ε)
+    five_point    (f(x−2ε) − 8f(x−ε) + 8f(x+ε) − f(x+2ε)) / (12ε)
+    complex_step  Im f(x + iε) / ε
+
+x, ε and every value of f are numbers of the dtype and every operation rounds in it (the complex
+step runs in complex128 / complex64; NumPy has no complex type built on float16). With
+`step_trick`, h′ = (x + ε) − x, computed in the dtype, replaces ε everywhere: x + h′ is exactly
+representable, so the step the quotient divides by is the step that was really taken.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import numpy as np
+import sympy
+
+from derivcore.numeric import COMPLEX_DTYPES, DTYPES, Values, compile_function, round_to_dtype
+
+SCHEMES = ("forward", "backward", "central", "five_point", "complex_step")
+
+# Offsets a of the points x + a·ε at which each scheme evaluates f.
+OFFSETS = {
+    "forward": (0, 1),
+    "backward": (-1, 0),
+    "central": (-1, 1),
+    "five_point": (-2, -1, 1, 2),
+    "complex_step": (0,),
+}
+
+# Functions without a power series at some points: the complex step reads them wrongly.
+NON_ANALYTIC = {
+    sympy.Abs: "abs", sympy.Max: "max (relu)", sympy.Min: "min", sympy.sign: "sign",
+    sympy.Heaviside: "Heaviside", sympy.Piecewise: "a piecewise definition",
+    sympy.floor: "floor", sympy.ceiling: "ceiling", sympy.re: "re", sympy.im: "im",
+    sympy.arg: "arg", sympy.conjugate: "conjugate",
+}
+_NO_COMPLEX_TYPE = ("The complex step needs complex numbers, and NumPy has no complex type built "
+                    "on {dtype}.")
+
+
+def validate_scheme(scheme: str) -> str:
+    if scheme not in SCHEMES:
+        raise ValueError(f"Unknown scheme '{scheme}'; choose one of {', '.join(SCHEMES)}.")
+    return scheme
+
+
+def validate_dtype(dtype: str) -> str:
+    if dtype not in DTYPES:
+        raise ValueError(f"Unknown number type '{dtype}'; choose one of {', '.join(DTYPES)}.")
+    return dtype
+
+
+def validate_eps(eps) -> float:
+    """ε as a float; ValueError("ε must be a positive number") unless it is finite and > 0."""
+    try:
+        value = float(eps)
+    except (TypeError, ValueError):
+        raise ValueError("ε must be a positive number.") from None
+    if isinstance(eps, bool) or not np.isfinite(value) or value <= 0:
+        raise ValueError("ε must be a positive number.")
+    return value
+
+
+def non_analytic_parts(expr: sympy.Expr) -> list[str]:
+    """Names of the non-analytic functions in `expr` (abs, max, sign, ...), sorted."""
+    return sorted({name for kind, name in NON_ANALYTIC.items() if expr.has(kind)})
+
+
+def complex_step_unavailable(expr: sympy.Expr, dtype: str) -> str | None:
+    """Why the complex step cannot be used for J in `dtype`, or None when it can."""
+    if dtype not in COMPLEX_DTYPES:
+        return _NO_COMPLEX_TYPE.format(dtype=dtype)
+    parts = non_analytic_parts(expr)
+    if parts:
+        return (f"The complex step needs J to be analytic (a power series around every point), "
+                f"but J uses {', '.join(parts)}; evaluated at x + iε it no longer says anything "
+                f"about J′.")
+    return None
+
+
+def shifted(x, h, offset: int):
+    """x + h, x − h, x + 2h or x − 2h as the formulas write them, rounded in the dtype of x, h."""
+    with np.errstate(all="ignore"):
+        step = h if abs(offset) == 1 else abs(offset) * h
+        return x + step if offset > 0 else x - step
+
+
+class Stencil:
+    """f at the points x + a·h of the schemes, each computed once and shared between schemes.
+
+    `x` and the steps are numbers of `dtype`; `h` is ε rounded to the dtype, or h′ = (x+ε) − x
+    with the step trick. `function` evaluates f in `dtype`; `complex_function` (only needed for
+    the complex step) evaluates it in the matching complex type.
+    """
+
+    def __init__(self, function: Callable, x, eps, dtype: str, step_trick: bool = False,
+                 complex_function: Callable | None = None):
+        self.dtype = np.dtype(dtype)
+        scalar = self.dtype.type
+        self.x = scalar(round_to_dtype(x, dtype))
+        with np.errstate(all="ignore"):
+            rounded_eps = np.asarray(eps, dtype=np.float64).astype(self.dtype)
+            self.h = (self.x + rounded_eps) - self.x if step_trick else rounded_eps
+        self._function = function
+        self._complex_function = complex_function
+        self._values: dict[int, np.ndarray] = {}
+
+    def point(self, offset: int) -> np.ndarray:
+        """x + a·h as the formulas write it (see `shifted`); x itself as a 1-element array."""
+        if offset == 0:
+            return np.full(1, self.x)
+        return shifted(self.x, self.h, offset)
+
+    def value(self, offset: int) -> np.ndarray:
+        """f(x + a·h) in the dtype (shape (1,) for a = 0, so that it broadcasts)."""
+        if offset not in self._values:
+            self._values[offset] = self._function(self.point(offset))
+        return self._values[offset]
+
+    def complex_value(self) -> np.ndarray:
+        """f(x + i·h) in the complex type."""
+        if "complex" not in self._values:
+            complex_type = np.dtype(COMPLEX_DTYPES[self.dtype.name])
+            z = np.empty(self.h.shape, dtype=complex_type)
+            z.real, z.imag = self.x, self.h
+            self._values["complex"] = self._complex_function(z)
+        return self._values["complex"]
+
+    def quotient(self, scheme: str) -> np.ndarray:
+        """k for every step, in the dtype; nan wherever a value of f used is not finite."""
+        f, h = self.value, self.h
+        with np.errstate(all="ignore"):
+            if scheme == "forward":
+                k = (f(1) - f(0)) / h
+            elif scheme == "backward":
+                k = (f(0) - f(-1)) / h
+            elif scheme == "central":
+                k = (f(1) - f(-1)) / (2 * h)
+            elif scheme == "five_point":
+                k = (f(-2) - 8 * f(-1) + 8 * f(1) - f(2)) / (12 * h)
+            else:
+                return self._complex_quotient()
+            used = functools.reduce(np.logical_and, [np.isfinite(f(a)) for a in OFFSETS[scheme]])
+        return np.where(used, k, np.nan).astype(self.dtype)
+
+    def real_at_x(self) -> bool:
+        """Whether J(x + 0i) is a finite real number: sqrt(−1 + 0i) = i is not."""
+        at_x = self._complex_function(np.full(1, self.x, dtype=COMPLEX_DTYPES[self.dtype.name]))
+        return bool(np.isfinite(at_x[0]) and at_x[0].imag == 0)
+
+    def _complex_quotient(self) -> np.ndarray:
+        fz = self.complex_value()
+        with np.errstate(all="ignore"):
+            k = fz.imag / self.h
+            usable = np.isfinite(fz) & self.real_at_x()
+        return np.where(usable, k, np.nan).astype(self.dtype)
+
+
+def difference_quotients(fn: Callable, x, eps_array, scheme: str, dtype: str,
+                         step_trick: bool = False) -> np.ndarray:
+    """k for every ε in `eps_array` at once, computed in `dtype`; an array of that dtype.
+
+    `fn` evaluates f in `dtype` (see `numeric.compile_function`); for the complex step it must
+    evaluate f in the complex type (complex128 for float64, complex64 for float32). Where a point
+    of the stencil leaves the domain of f (or f is not finite there) k is nan.
+    """
+    validate_scheme(scheme)
+    validate_dtype(dtype)
+    if scheme == "complex_step":
+        if dtype not in COMPLEX_DTYPES:
+            raise ValueError(_NO_COMPLEX_TYPE.format(dtype=dtype))
+        stencil = Stencil(None, x, eps_array, dtype, step_trick, complex_function=fn)
+    else:
+        stencil = Stencil(fn, x, eps_array, dtype, step_trick)
+    return stencil.quotient(scheme)
+
+
+def finite_difference(expr: sympy.Expr, var: str, x, eps, scheme: str = "forward",
+                      dtype: str = "float64", values: Values = None,
+                      step_trick: bool = False) -> float:
+    """The difference quotient k of J at x with step ε, computed in `dtype`, as a Python float.
+
+    In float64 this is bit for bit the plain Python formula, e.g. ((3 + 1e-9)**2 − 3**2)/1e-9
+    = 6.000000496442226. Outside the domain of J the result is nan, never an exception.
+    Raises ValueError("ε must be a positive number.") for ε ≤ 0, nan or ±inf, for a point that
+    is not a finite number, for unknown schemes or dtypes, and (with the reason as the message)
+    for the complex step where it does not apply (float16, or J non-analytic).
+    """
+    validate_scheme(scheme)
+    validate_dtype(dtype)
+    eps = validate_eps(eps)
+    if not np.isfinite(float(x)):
+        raise ValueError("The point must be a finite number.")
+    if scheme == "complex_step":
+        reason = complex_step_unavailable(expr, dtype)
+        if reason:
+            raise ValueError(reason)
+        stencil = Stencil(None, x, [eps], dtype, step_trick,
+                          complex_function=compile_function(expr, var, COMPLEX_DTYPES[dtype],
+                                                            values))
+    else:
+        stencil = Stencil(compile_function(expr, var, dtype, values), x, [eps], dtype,
+                          step_trick)
+    return float(stencil.quotient(scheme)[0])

@@ -1,0 +1,348 @@
+"""Evaluating J numerically: really in float64, float32 or float16, and in high precision.
+
+`compile_function` turns a SymPy expression into a NumPy function whose every operation runs in the
+requested dtype. Three things make that true to the last bit:
+
+- Constants are printed as Python float literals already rounded to the target precision. NumPy 2
+  (NEP 50) treats Python scalars as "weak", so they adopt the array's dtype; a printed
+  `numpy.sqrt(2)` or `numpy.pi * 2` would be a strong float64 and silently upcast float32 work.
+- Negative integer powers are printed as `1/(x**n)`, the way people write them (the lab computes
+  `1/(4 + 0.001)**2`), not `x**(-n)`, which is a different rounding.
+- In float64, powers and elementary functions follow Python's own float semantics (`x**n` and
+  `math.exp`, i.e. the C library), so a float64 quotient equals the plain Python formula bit for
+  bit. NumPy's vectorised `exp`, `tanh`, `x**3` differ from them by an ulp for a few percent of
+  arguments on machines with AVX-512. float32/float16/complex work uses NumPy's own kernels (float16
+  is computed by NumPy in float32 and rounded after every operation).
+
+`precise_function` gives the same expression in mpmath for the high-precision references; each
+thread uses its own mpmath context so concurrent sessions cannot change each other's precision.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import threading
+from collections.abc import Callable, Mapping
+
+import mpmath
+import numpy as np
+import sympy
+from mpmath import libmp
+from sympy.printing.numpy import NumPyPrinter
+from sympy.printing.pycode import MpmathPrinter
+
+from derivcore.symbols import symbol_for
+
+DTYPES = ("float64", "float32", "float16")
+COMPLEX_DTYPES = {"float64": "complex128", "float32": "complex64"}
+_REAL_OF = {"float64": "float64", "float32": "float32", "float16": "float16",
+            "complex128": "float64", "complex64": "float32"}
+_MANTISSA_BITS = {"float64": 53, "float32": 24, "float16": 11}
+_EXACT_INTEGER_LIMIT = 2**53  # larger Python ints would be rounded (or overflow) on conversion
+
+Values = Mapping[str, object] | None
+
+
+def real_dtype_of(dtype: str) -> str:
+    """The real dtype behind `dtype` ("complex64" -> "float32"); ValueError for unknown names."""
+    try:
+        return _REAL_OF[dtype]
+    except KeyError:
+        choices = ", ".join(_REAL_OF)
+        raise ValueError(f"Unknown number type '{dtype}'; choose one of {choices}.") from None
+
+
+def round_to_dtype(value, dtype: str) -> float:
+    """The number of `dtype` nearest to `value` (a Python or SymPy number), as a Python float.
+
+    Exact SymPy numbers (1/10, pi, sqrt(2)) are rounded once, straight to the target precision,
+    not via float64. Non-real or undefined values give nan; overflow gives ±inf.
+    """
+    real = real_dtype_of(dtype)
+    if isinstance(value, (float, np.floating)):
+        with np.errstate(all="ignore"):
+            return float(np.dtype(real).type(value))
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        number = sympy.Integer(int(value))
+    elif isinstance(value, sympy.Expr) and value.is_number:
+        number = value
+    else:
+        raise TypeError(f"Expected a number, got {value!r}.")
+    bits = _MANTISSA_BITS[real]
+    if number.is_Rational:
+        rounded = libmp.from_rational(int(number.p), int(number.q), bits, "n")
+    else:
+        approx = sympy.N(number, 40)
+        if approx in (sympy.oo, sympy.S.NegativeInfinity):
+            return math.copysign(math.inf, float(approx))
+        if not approx.is_Float:
+            return math.nan  # complex, zoo or nan
+        rounded = libmp.mpf_pos(approx._mpf_, bits, "n")
+    as_float = libmp.to_float(rounded)
+    with np.errstate(all="ignore"):
+        return float(np.dtype(real).type(as_float))
+
+
+def _literal(value: float) -> str:
+    """Python source for a float literal (callers parenthesise by the constant's precedence)."""
+    if math.isnan(value):
+        return "float('nan')"
+    if math.isinf(value):
+        return "float('inf')" if value > 0 else "-float('inf')"
+    return repr(value)
+
+
+class _DtypePrinter(NumPyPrinter):
+    """NumPy code printer whose constants are literals in the target precision.
+
+    `python_pow` prints powers as `power(b, e)` so that float64 can use Python's `**`.
+    """
+
+    def __init__(self, dtype: str, python_pow: bool):
+        super().__init__({"fully_qualified_modules": False, "inline": True,
+                          "allow_unknown_functions": True})
+        self._dtype = dtype
+        self._python_pow = python_pow
+
+    def _print(self, expr, **kwargs):
+        # Any constant that is not an exact rational: one correctly rounded literal.
+        if isinstance(expr, sympy.Expr) and expr.is_number and not expr.is_Rational:
+            return _literal(round_to_dtype(expr, self._dtype))
+        return super()._print(expr, **kwargs)
+
+    def _print_Integer(self, expr):
+        if abs(int(expr)) <= _EXACT_INTEGER_LIMIT:
+            return str(int(expr))
+        return _literal(round_to_dtype(expr, self._dtype))
+
+    def _print_Rational(self, expr):
+        return _literal(round_to_dtype(expr, self._dtype))
+
+    def _print_Half(self, expr):
+        return self._print_Rational(expr)
+
+    def _power(self, base, exponent) -> str:
+        if self._python_pow:
+            return f"power({self._print(base)}, {self._print(exponent)})"
+        precedence = sympy.printing.precedence.precedence(sympy.Pow(base, exponent,
+                                                                    evaluate=False))
+        return f"{self.parenthesize(base, precedence, strict=True)}**" \
+               f"{self.parenthesize(exponent, precedence, strict=False)}"
+
+    def _print_Pow(self, expr, rational=False):
+        base, exponent = expr.as_base_exp()
+        if exponent == sympy.S.Half:
+            return f"sqrt({self._print(base)})"
+        if exponent == -sympy.S.Half:
+            return f"1/sqrt({self._print(base)})"
+        if exponent.is_Integer and exponent < 0:
+            if exponent == -1:
+                return f"1/{self.parenthesize(base, 50, strict=True)}"
+            return f"1/({self._power(base, -exponent)})"
+        return self._power(base, exponent)
+
+    def _print_Mul(self, expr):
+        # As written by hand: numerator factors, then "/" and the denominator factors
+        # (w/3, 3/w**2, x*pi/2), never (1/3)*w, whose rounding differs from w/3.
+        coefficient, rest = expr.as_coeff_Mul()
+        sign = ""
+        if coefficient < 0:
+            sign, coefficient = "-", -coefficient
+        numerator, denominator = [], []
+        if coefficient.is_Rational:
+            if coefficient.p != 1:
+                numerator.append(sympy.Integer(coefficient.p))
+            if coefficient.q != 1:
+                denominator.append(sympy.Integer(coefficient.q))
+        elif coefficient != 1:
+            numerator.append(coefficient)
+        for factor in sympy.Mul.make_args(rest):
+            base, exponent = factor.as_base_exp()
+            if (not factor.is_number and exponent.is_Rational and exponent.is_negative):
+                denominator.append(base if exponent == -1 else
+                                   sympy.Pow(base, -exponent, evaluate=False))
+            else:
+                numerator.append(factor)
+        precedence = sympy.printing.precedence.PRECEDENCE["Mul"]
+        top = "*".join(self.parenthesize(f, precedence, strict=False) for f in numerator) or "1"
+        if not denominator:
+            return sign + top
+        if len(denominator) == 1:
+            bottom = self.parenthesize(denominator[0], precedence, strict=True)
+        else:
+            bottom = "(" + "*".join(self.parenthesize(f, precedence, strict=False)
+                                    for f in denominator) + ")"
+        return f"{sign}{top}/{bottom}"
+
+
+def _python_scalar(function: Callable, numpy_fallback: Callable, arity: int = 1) -> Callable:
+    """Elementwise `function` with Python float semantics; IEEE results where Python raises.
+
+    `math.log(0)` raises, IEEE says -inf; `math.exp(1000)` raises, IEEE says inf. The NumPy
+    fallback only ever produces these non-finite values, so its last bit never matters.
+    """
+    def scalar(*arguments):
+        try:
+            result = function(*arguments)
+        except (ValueError, OverflowError, ZeroDivisionError):
+            with np.errstate(all="ignore"):
+                return float(numpy_fallback(*(np.float64(a) for a in arguments)))
+        return result if isinstance(result, float) else (
+            float(result) if isinstance(result, int) else math.nan)  # complex: not real
+
+    elementwise = np.frompyfunc(scalar, arity, 1)
+
+    def apply(*arguments):
+        return np.asarray(elementwise(*arguments), dtype=np.float64)
+
+    return apply
+
+
+def _python_power(base, exponent):
+    return base ** exponent
+
+
+# The float64 namespace: NumPy's names, backed by Python's own float functions.
+_PYTHON_FLOAT64 = {
+    "power": _python_scalar(_python_power, np.power, arity=2),
+    "exp": _python_scalar(math.exp, np.exp),
+    "expm1": _python_scalar(math.expm1, np.expm1),
+    "log": _python_scalar(math.log, np.log),
+    "log1p": _python_scalar(math.log1p, np.log1p),
+    "log2": _python_scalar(math.log2, np.log2),
+    "log10": _python_scalar(math.log10, np.log10),
+    "sin": _python_scalar(math.sin, np.sin),
+    "cos": _python_scalar(math.cos, np.cos),
+    "tan": _python_scalar(math.tan, np.tan),
+    "arcsin": _python_scalar(math.asin, np.arcsin),
+    "arccos": _python_scalar(math.acos, np.arccos),
+    "arctan": _python_scalar(math.atan, np.arctan),
+    "arctan2": _python_scalar(math.atan2, np.arctan2, arity=2),
+    "sinh": _python_scalar(math.sinh, np.sinh),
+    "cosh": _python_scalar(math.cosh, np.cosh),
+    "tanh": _python_scalar(math.tanh, np.tanh),
+    "arcsinh": _python_scalar(math.asinh, np.arcsinh),
+    "arccosh": _python_scalar(math.acosh, np.arccosh),
+    "arctanh": _python_scalar(math.atanh, np.arctanh),
+}
+
+
+def _other_symbols(expr: sympy.Expr, var: str) -> tuple[sympy.Symbol, ...]:
+    return tuple(sorted((s for s in expr.free_symbols if s.name != var), key=lambda s: s.name))
+
+
+def other_names(expr: sympy.Expr, var: str) -> tuple[str, ...]:
+    """The names of J's variables other than `var`, sorted: the order of extra arguments."""
+    return tuple(s.name for s in _other_symbols(expr, var))
+
+
+@functools.lru_cache(maxsize=64)
+def _lambdified(expr: sympy.Expr, var: str, dtype: str) -> Callable:
+    """The raw generated function f(var, *other symbols sorted by name), no casting."""
+    real = real_dtype_of(dtype)
+    python_float = dtype == "float64"
+    printer = _DtypePrinter(real, python_pow=python_float)
+    modules = [_PYTHON_FLOAT64, "numpy"] if python_float else ["numpy"]
+    arguments = [symbol_for(expr, var), *_other_symbols(expr, var)]
+    return sympy.lambdify(arguments, expr, modules=modules, printer=printer)
+
+
+def _parameters(expr: sympy.Expr, var: str, dtype: str, values: Values) -> list:
+    """The other variables' values as scalars of the (real) dtype, in argument order."""
+    given = dict(values or {})
+    real_type = np.dtype(real_dtype_of(dtype)).type
+    parameters = []
+    for symbol in _other_symbols(expr, var):
+        if symbol.name not in given:
+            raise ValueError(f"J also depends on {symbol.name}: give its value.")
+        parameters.append(real_type(round_to_dtype(given[symbol.name], dtype)))
+    return parameters
+
+
+def compile_function(expr: sympy.Expr, var: str, dtype: str = "float64",
+                     values: Values = None) -> Callable[[np.ndarray], np.ndarray]:
+    """J as a NumPy function of `var` computed in `dtype` (float64/32/16, complex128/64).
+
+    Inputs are cast to `dtype`; the result has `dtype` and the input's shape. Outside the domain
+    the result is nan (NumPy's warnings are silenced), at poles and on overflow ±inf; it never
+    raises. Other variables are held at `values` (name -> number), rounded to the dtype.
+    The generated code is cached per (expr, var, dtype).
+    """
+    target = np.dtype(dtype if dtype in COMPLEX_DTYPES.values() else real_dtype_of(dtype))
+    raw = _lambdified(expr, var, str(target))
+    parameters = _parameters(expr, var, str(target), values)
+
+    def evaluate(points) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            points = np.asarray(points, dtype=target)
+            result = np.asarray(raw(points, *parameters))
+            if result.dtype != target or result.shape != points.shape:
+                # A constant J returns a Python number; broadcast it. Expressions in the
+                # variable come back in `target` already (tests check the raw results).
+                result = np.broadcast_to(result, points.shape).astype(target)
+        return result
+
+    return evaluate
+
+
+# ---- high precision -----------------------------------------------------------------------------
+
+class _ThreadMpmath:
+    """Stands for the `mpmath` module in generated code, resolving every name in a context
+    private to the calling thread, so that setting the precision is thread-safe."""
+
+    _local = threading.local()
+
+    @classmethod
+    def context(cls) -> mpmath.ctx_mp.MPContext:
+        context = getattr(cls._local, "context", None)
+        if context is None:
+            context = cls._local.context = mpmath.MPContext()
+        return context
+
+    def __getattr__(self, name):
+        return getattr(self.context(), name)
+
+
+def mp_context(dps: int) -> mpmath.ctx_mp.MPContext:
+    """This thread's private mpmath context, set to `dps` decimal digits."""
+    context = _ThreadMpmath.context()
+    context.dps = dps
+    return context
+
+
+@functools.lru_cache(maxsize=128)
+def precise_function(expr: sympy.Expr, var: str, others: tuple[str, ...] | None = None
+                     ) -> Callable:
+    """J in mpmath: f(x, *others) at this thread's `mp_context`; `others` defaults to the other
+    variables of `expr` sorted by name (pass a parent's names to evaluate a part of it)."""
+    printer = MpmathPrinter({"fully_qualified_modules": True, "inline": True,
+                             "allow_unknown_functions": True})
+    names = other_names(expr, var) if others is None else others
+    arguments = [symbol_for(expr, var), *(symbol_for(expr, name) for name in names)]
+    return sympy.lambdify(arguments, expr, modules=[{"mpmath": _ThreadMpmath()}],
+                          printer=printer)
+
+
+def precise_parameters(expr: sympy.Expr, var: str, dtype: str, values: Values) -> list[float]:
+    """The other variables' values as used by `compile_function` in `dtype` (exact floats)."""
+    return [float(p) for p in _parameters(expr, var, dtype, values)]
+
+
+def precise_value(function: Callable, context, *arguments):
+    """`function(*arguments)` in `context`; nan where it is undefined or not real.
+
+    mpmath answers sqrt(-1) and log(-1) with complex numbers and 1/0 with an exception; on the
+    real line both mean "outside the domain". Complex arguments (the complex step) stay complex.
+    """
+    try:
+        result = function(*arguments)
+    except (ZeroDivisionError, ValueError, OverflowError):
+        return context.nan
+    complex_input = any(isinstance(a, context.mpc) for a in arguments)
+    if isinstance(result, context.mpc) and not complex_input:
+        return result.real if result.imag == 0 else context.nan
+    if not isinstance(result, (context.mpf, context.mpc)):
+        return context.convert(result)
+    return result
