@@ -8,10 +8,10 @@ st.set_page_config(page_title="Derivatives, by hand and by machine", page_icon="
 
 pages = st.navigation(
     [
-        st.Page("pages/overview.py", title="Overview", icon="🏠", default=True),
-        st.Page("pages/derivative.py", title="Derivative", icon="∂", url_path="derivative"),
-        st.Page("pages/error.py", title="Error vs ε", icon="📉", url_path="error"),
-        st.Page("pages/curve.py", title="Curve", icon="📈", url_path="curve"),
+        st.Page("app_pages/overview.py", title="Overview", icon="🏠", default=True),
+        st.Page("app_pages/derivative.py", title="Derivative", icon=":material/functions:", url_path="derivative"),
+        st.Page("app_pages/error.py", title="Error vs ε", icon="📉", url_path="error"),
+        st.Page("app_pages/curve.py", title="Curve", icon="📈", url_path="curve"),
     ]
 )
 render_sidebar()

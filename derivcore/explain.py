@@ -23,6 +23,11 @@ def error_explanation(sweep: ErrorSweep, eps: float | None) -> str:
     scheme, dtype = _focus(sweep)
     model = sweep.model(scheme, dtype)
     var, u = sweep.var, UNIT_ROUNDOFF[dtype]
+    if not math.isfinite(sweep.reference(dtype)):
+        return (
+            f"J′ is not defined at {var} = {sweep.x:g}, so there is no error to measure here: "
+            f"pick a point where J is differentiable."
+        )
     text = [
         f"The error of the nudge has two parts. **Truncation**: Taylor's theorem says "
         f"k = J′({var}) + C·ε^{model.order} + …, so this part shrinks as ε shrinks. "
@@ -65,5 +70,7 @@ def _tex(value: float) -> str:
     """A number in LaTeX scientific notation, e.g. 1.1 \\times 10^{-16}."""
     if value == 0:
         return "0"
+    if not math.isfinite(value):
+        return r"\text{undefined}"
     mantissa, exponent = f"{value:.1e}".split("e")
     return rf"{mantissa} \times 10^{{{int(exponent)}}}"

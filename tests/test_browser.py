@@ -68,7 +68,7 @@ def test_typing_a_bad_function_shows_a_message_and_keeps_the_text(browser, app_u
         box.press("Enter")
         wait_until_idle(page)
         assert box.input_value() == "sin(w"
-        assert "parenthes" in page.locator('[data-testid="stAlert"]').first.inner_text().lower()
+        assert "never closed" in page.locator('[data-testid="stAlert"]').first.inner_text()
         assert page.locator('[data-testid="stException"]').count() == 0
         assert "f=sin" in page.url
         SHOTS.mkdir(exist_ok=True)

@@ -1,0 +1,44 @@
+"""Lab: the course lab's examples in order, Python's arithmetic next to SymPy's diff and subs,
+and where the lab is wrong or misleading."""
+
+import streamlit as st
+
+from derivcore.expressions import parse
+from derivcore.lab import LAB_EXAMPLES, lab_arithmetic
+from derivcore.symbolic import to_latex
+
+st.title("The lab, step by step")
+st.markdown(
+    "The course lab estimates the derivative by a nudge, k = (J(w+ε) − J(w))/ε, in plain "
+    "Python, then asks SymPy for the exact derivative with `diff` and `subs`. Here is each of its "
+    "examples as Python really runs it, next to the symbolic answer."
+)
+
+for example in LAB_EXAMPLES:
+    st.header(f"{example.cell}. {example.title}", anchor=example.id)
+    code, symbolic = st.columns(2)
+    with code:
+        st.markdown("**The lab's arithmetic**")
+        st.code(example.code, language="python")
+        printed = lab_arithmetic(example).printed
+        st.markdown("**What Python prints**")
+        st.code(printed, language=None)
+        if printed.strip() != example.lab_line:
+            st.caption(f"The lab's text shows: `{example.lab_line}`")
+    with symbolic:
+        st.markdown("**SymPy's `diff`, then `subs`**")
+        st.latex(
+            rf"J(w) = {to_latex(parse(example.function))},\qquad "
+            rf"\frac{{dJ}}{{dw}} = {to_latex(parse(example.derivative))}"
+        )
+        for point, value in example.lab_subs:
+            st.latex(rf"\frac{{dJ}}{{dw}}\Big|_{{w = {point}}} = {to_latex(parse(value))}")
+        st.page_link(
+            "app_pages/overview.py",
+            label="Open this example in the explorer",
+            icon="🔎",
+            query_params=example.explorer_params,
+        )
+    st.markdown(example.shows)
+    for caveat in example.caveats:
+        st.warning(caveat, icon="⚠️")
