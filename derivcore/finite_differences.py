@@ -133,7 +133,8 @@ class Stencil:
         return self._values["complex"]
 
     def quotient(self, scheme: str) -> np.ndarray:
-        """k for every step, in the dtype; nan wherever a value of f used is not finite."""
+        """k for every step, in the dtype; nan wherever f(x) or a value of f used is not
+        finite."""
         f, h = self.value, self.h
         with np.errstate(all="ignore"):
             if scheme == "forward":
@@ -146,7 +147,10 @@ class Stencil:
                 k = (f(-2) - 8 * f(-1) + 8 * f(1) - f(2)) / (12 * h)
             else:
                 return self._complex_quotient()
-            used = functools.reduce(np.logical_and, [np.isfinite(f(a)) for a in OFFSETS[scheme]])
+            # f(x) must exist even where the formula does not use it: at a pole of J (1/w at
+            # 0) the central quotient is a number, but it is not an estimate of anything.
+            used = functools.reduce(np.logical_and,
+                                    [np.isfinite(f(a)) for a in {0, *OFFSETS[scheme]}])
         return np.where(used, k, np.nan).astype(self.dtype)
 
     def real_at_x(self) -> bool:

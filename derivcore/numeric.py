@@ -122,6 +122,10 @@ class _DtypePrinter(NumPyPrinter):
     def _print_Half(self, expr):
         return self._print_Rational(expr)
 
+    def _print_Heaviside(self, expr):
+        # NumPy's ufunc keeps the dtype; the default select() of constants would be float64.
+        return f"heaviside({self._print(expr.args[0])}, {self._print(expr.args[1])})"
+
     def _power(self, base, exponent) -> str:
         if self._python_pow:
             return f"power({self._print(base)}, {self._print(exponent)})"
@@ -278,8 +282,9 @@ def compile_function(expr: sympy.Expr, var: str, dtype: str = "float64",
             points = np.asarray(points, dtype=target)
             result = np.asarray(raw(points, *parameters))
             if result.dtype != target or result.shape != points.shape:
-                # A constant J returns a Python number; broadcast it. Expressions in the
-                # variable come back in `target` already (tests check the raw results).
+                # A constant J returns a Python number, a piecewise J with constant pieces a
+                # float64 array of values already rounded to `target`: both cast exactly. All
+                # arithmetic on the variable comes back in `target` (tests check raw results).
                 result = np.broadcast_to(result, points.shape).astype(target)
         return result
 
