@@ -5,6 +5,8 @@ the Okabe–Ito palette, and every distinction carried by colour is carried by l
 shape too.
 """
 
+import textwrap
+
 import numpy as np
 import plotly.graph_objects as go
 import sympy
@@ -33,6 +35,7 @@ OKABE_ITO = (BLACK, ORANGE, SKY_BLUE, GREEN, YELLOW, BLUE, VERMILLION, PURPLE)
 
 _FONT = {"size": 16}
 _COMPACT_FONT = {"size": 14}
+_NOTE_FONT = {"size": 14}
 _HEIGHT = 520
 _COMPACT_HEIGHT = 320
 _LINE = 3.5
@@ -44,38 +47,87 @@ def _fmt(value: float) -> str:
     return f"{value:.10g}"
 
 
-def _layout(fig: go.Figure, compact: bool, **extra) -> go.Figure:
-    """Shared look. The template is "none" with the few styles set by hand: a named template such
-    as plotly_white is deep-copied into every figure, which alone costs ~10 ms."""
-    fig.update_layout(
-        template="none",
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        font=_COMPACT_FONT if compact else _FONT,
-        height=_COMPACT_HEIGHT if compact else _HEIGHT,
-        margin={"l": 70, "r": 20, "t": 30 if compact else 50, "b": 60},
-        legend={
-            "orientation": "h",
-            "yanchor": "bottom",
-            "y": 1.02,
-            "xanchor": "left",
-            "x": 0,
-            "font": {"size": 12} if compact else {"size": 14},
-        },
-        hoverlabel={"font": {"size": 14}},
-        **extra,
-    )
-    axis_style = {
-        "showline": True,
-        "linecolor": "#444444",
-        "ticks": "outside",
-        "gridcolor": "#E6E6E6",
-        "zerolinecolor": "#AAAAAA",
-        "automargin": True,
-    }
-    fig.update_xaxes(**axis_style)
-    fig.update_yaxes(**axis_style)
-    return fig
+class _Builder:
+    """Collects traces, shapes and annotations as plain dicts and makes the Figure once.
+
+    Each `add_scatter`/`update_layout` on a live Figure re-validates and re-copies it: building
+    incrementally cost ~100 ms for the error plot, one construction ~15 ms.
+    """
+
+    def __init__(self, compact: bool):
+        self.compact = compact
+        self.traces: list[dict] = []
+        self.shapes: list[dict] = []
+        self.annotations: list[dict] = []
+        self.notes: list[str] = []
+
+    def scatter(self, **trace) -> None:
+        self.traces.append({"type": "scatter", **trace})
+
+    def shape(self, **shape) -> None:
+        self.shapes.append(shape)
+
+    def annotation(self, **annotation) -> None:
+        self.annotations.append(annotation)
+
+    def note(self, text: str) -> None:
+        """A sentence under the plot (below the x-axis title), wrapped to fit; the figure grows
+        to make room, so notes never cover the curves or each other."""
+        self.notes += textwrap.wrap(text, 60 if self.compact else 100)
+
+    def figure(self, xaxis: dict, yaxis: dict, **layout) -> go.Figure:
+        """The Figure, with the shared look. The template is "none" with the few styles set by
+        hand: a named template such as plotly_white is deep-copied into every figure (~10 ms)."""
+        axis_style = {
+            "showline": True,
+            "linecolor": "#444444",
+            "ticks": "outside",
+            "gridcolor": "#E6E6E6",
+            "zerolinecolor": "#AAAAAA",
+            "automargin": True,
+        }
+        compact = self.compact
+        font = _COMPACT_FONT if compact else _FONT
+        note_lines = len(self.notes) * (_NOTE_FONT["size"] + 5) + (12 if self.notes else 0)
+        if self.notes:
+            self.annotation(
+                text="<br>".join(self.notes),
+                xref="paper",
+                yref="paper",
+                x=0,
+                y=0,
+                xanchor="left",
+                yanchor="top",
+                yshift=-(2 * font["size"] + 40),  # below the tick labels and the axis title
+                align="left",
+                showarrow=False,
+                font={**_NOTE_FONT, "color": VERMILLION},
+            )
+        return go.Figure(
+            data=self.traces,
+            layout={
+                "template": "none",
+                "paper_bgcolor": "white",
+                "plot_bgcolor": "white",
+                "font": font,
+                "height": (_COMPACT_HEIGHT if compact else _HEIGHT) + note_lines,
+                "margin": {"l": 70, "r": 20, "t": 30 if compact else 50, "b": 60 + note_lines},
+                "legend": {
+                    "orientation": "h",
+                    "yanchor": "bottom",
+                    "y": 1.02,
+                    "xanchor": "left",
+                    "x": 0,
+                    "font": {"size": 12} if compact else {"size": 14},
+                },
+                "hoverlabel": {"font": {"size": 14}},
+                "xaxis": {**axis_style, **xaxis},
+                "yaxis": {**axis_style, **yaxis},
+                "shapes": self.shapes,
+                "annotations": self.annotations,
+                **layout,
+            },
+        )
 
 
 def _robust_range(y: np.ndarray, must_show: list[float]) -> list[float] | None:
@@ -96,22 +148,6 @@ def _robust_range(y: np.ndarray, must_show: list[float]) -> list[float] | None:
     lo, hi = min([lo, *shown]), max([hi, *shown])
     pad = 0.08 * (hi - lo) if hi > lo else max(1.0, 0.5 * abs(hi))
     return [float(lo - pad), float(hi + pad)]
-
-
-def _note(fig: go.Figure, text: str, row: int) -> None:
-    """A sentence in the plot's top-left corner (row 0, 1, ... downwards)."""
-    fig.add_annotation(
-        text=text,
-        xref="paper",
-        yref="paper",
-        x=0.01,
-        y=0.98 - 0.09 * row,
-        xanchor="left",
-        yanchor="top",
-        showarrow=False,
-        bgcolor="rgba(255,255,255,0.85)",
-        font={"color": VERMILLION},
-    )
 
 
 def curve_figure(
@@ -141,9 +177,9 @@ def curve_figure(
     at = f"{var} = {_fmt(x0)}"
     hover = f"{var} = %{{x:.10g}}<br>J = %{{y:.10g}}<extra></extra>"
 
-    fig = go.Figure()
+    fig = _Builder(compact)
     curve = sample_curve(expr, var, lo, hi, values=values)
-    fig.add_scatter(
+    fig.scatter(
         x=curve.x,
         y=curve.y,
         mode="lines",
@@ -154,7 +190,7 @@ def curve_figure(
     tangent = tangent_line(expr, var, x0, lo, hi, values)
     if tangent is not None:
         slope = tangent_slope(expr, var, x0, values)
-        fig.add_scatter(
+        fig.scatter(
             x=tangent.x,
             y=tangent.y,
             mode="lines",
@@ -165,7 +201,7 @@ def curve_figure(
     secant = secant_line(expr, var, x0, eps, lo, hi, values)
     if secant is not None:
         k = secant_slope(expr, var, x0, eps, values)
-        fig.add_scatter(
+        fig.scatter(
             x=secant.x,
             y=secant.y,
             mode="lines",
@@ -174,7 +210,7 @@ def curve_figure(
             hoverinfo="skip",
         )
     if np.isfinite(y0):
-        fig.add_scatter(
+        fig.scatter(
             x=[x0],
             y=[y0],
             mode="markers",
@@ -184,7 +220,7 @@ def curve_figure(
             hovertemplate=hover,
         )
     if secant is not None:
-        fig.add_scatter(
+        fig.scatter(
             x=[x1],
             y=[y1],
             mode="markers",
@@ -204,13 +240,13 @@ def curve_figure(
             notes.append(f"No tangent: J is not differentiable at {at}")
         if secant is None:
             notes.append(f"No secant: J({var} + ε) is not defined for ε = {_fmt(eps)}")
-    for row, text in enumerate(notes[: 1 if compact else None]):
-        _note(fig, text, row)
+    for text in notes[: 1 if compact else None]:
+        fig.note(text)
 
-    extra = {}
+    layout = {}
     if show_derivative:
         slopes = derivative_curve(expr, var, lo, hi, values=values)
-        fig.add_scatter(
+        fig.scatter(
             x=slopes.x,
             y=slopes.y,
             mode="lines",
@@ -219,7 +255,7 @@ def curve_figure(
             yaxis="y2",
             hovertemplate=f"{var} = %{{x:.6g}}<br>J′ = %{{y:.6g}}<extra></extra>",
         )
-        extra["yaxis2"] = {
+        layout["yaxis2"] = {
             "title": {"text": f"J′({var})", "font": {"color": PURPLE}},
             "overlaying": "y",
             "side": "right",
@@ -229,9 +265,11 @@ def curve_figure(
             "tickfont": {"color": PURPLE},
         }
     shown = [y for x, y in ((x0, y0), (x1, y1)) if lo <= x <= hi]
-    fig.update_xaxes(title_text=var, range=[lo, hi])
-    fig.update_yaxes(title_text=f"J({var})", range=_robust_range(curve.y, shown))
-    return _layout(fig, compact, **extra)
+    return fig.figure(
+        xaxis={"title": {"text": var}, "range": [lo, hi]},
+        yaxis={"title": {"text": f"J({var})"}, "range": _robust_range(curve.y, shown)},
+        **layout,
+    )
 
 
 # --- the error plot ----------------------------------------------------------------------
@@ -268,13 +306,19 @@ def _log_range(arrays: list[np.ndarray]) -> tuple[float, float]:
 
 
 class _ErrorPlot:
-    """The pieces of `error_figure`, sharing what every piece needs to know."""
+    """The pieces of `error_figure`, sharing what every piece needs to know.
+
+    Each plotly trace costs ~1 ms to validate and the full 5 × 3 sweep would make ~70, so points
+    of one kind share a trace (stars, circles; exact zeros per scheme) and so do the model lines
+    of one scheme (nan between them).
+    """
 
     def __init__(self, sweep, kind: str, compact: bool):
         self.sweep, self.compact = sweep, compact
         self.var = sweep.var
         self.eps = np.asarray(sweep.eps, dtype=np.float64)
         self.width = _COMPACT_LINE if compact else _LINE
+        self.fig = _Builder(compact)
         self.notes: list[str] = []
         self.pairs = []
         for scheme in sweep.schemes:
@@ -285,7 +329,8 @@ class _ErrorPlot:
                 else:
                     self.pairs.append((scheme, dtype))
         references = {d: abs(float(sweep.reference(d))) for d in sweep.dtypes}
-        if kind == "rel" and not all(np.isfinite(r) and r > 0 for r in references.values()):
+        # (A nan reference means J′ does not exist; nan_reason says so for every pair.)
+        if kind == "rel" and any(r == 0 for r in references.values()):
             self.notes.append(
                 f"J′({self.var}) = 0 here, so the relative error is undefined: "
                 "the absolute error is shown"
@@ -296,7 +341,6 @@ class _ErrorPlot:
         error_of = sweep.rel_error if kind == "rel" else sweep.abs_error
         self.errors = {p: np.asarray(error_of(*p), dtype=np.float64) for p in self.pairs}
         self.zeros = {p: np.asarray(sweep.exact_zero(*p), dtype=bool) for p in self.pairs}
-        self.fig = go.Figure()
 
     def label(self, scheme: str, dtype: str, with_dtype: bool | None = None) -> str:
         if with_dtype is None:
@@ -310,92 +354,123 @@ class _ErrorPlot:
             lo -= 0.5  # room along the bottom for the exact-zero triangles
         return lo, hi
 
-    def measured(self, scheme: str, dtype: str, zero_level: float, first_zero: bool) -> bool:
-        """The error curve (gaps at exact zeros and nan), and triangles for the exact zeros.
-        Returns whether a zero triangle was drawn (only the first gets a legend entry)."""
-        colour = SCHEME_COLOURS.get(scheme, BLACK)
-        label = self.label(scheme, dtype)
-        error, zero = self.errors[(scheme, dtype)], self.zeros[(scheme, dtype)]
-        estimate = np.asarray(self.sweep.estimate(scheme, dtype), dtype=np.float64)
-        symbol = DTYPE_MARKERS.get(dtype)
-        self.fig.add_scatter(
-            x=self.eps,
-            y=np.where(zero | ~(error > 0), np.nan, error),
-            customdata=estimate,
-            mode="lines+markers" if symbol else "lines",
-            name=label,
-            legendgroup=f"{scheme}:{dtype}",
-            line={"color": colour, "width": self.width},
-            marker={"symbol": symbol, "size": 9, "maxdisplayed": _MARKERS_SHOWN} if symbol else {},
-            hovertemplate=f"{label}<br>{_ERROR_HOVER}error = %{{y:.3e}}<extra></extra>",
-        )
-        reason = self.sweep.nan_reason(scheme, dtype)
-        if reason:
-            self.notes.append(f"{label}: {reason}")
-        if not zero.any():
-            return False
-        self.fig.add_scatter(
-            x=self.eps[zero],
-            y=np.full(int(zero.sum()), zero_level),
-            customdata=estimate[zero],
-            mode="markers",
-            name="error exactly 0",
-            legendgroup="exact zeros",
-            showlegend=first_zero,
-            marker={"symbol": "triangle-down", "size": 11, "color": colour},
-            hovertemplate=f"{label}<br>{_ERROR_HOVER}error exactly 0<extra></extra>",
-        )
-        return True
-
-    def model(self, scheme: str, dtype: str) -> None:
-        """The model's total error, dashed, where it applies (above the breakdown ε)."""
-        model = self.sweep.model(scheme, dtype)
-        with np.errstate(all="ignore"):
-            predicted = np.asarray(model.total(self.eps), dtype=np.float64) / self.divisor[dtype]
-        shown = (predicted > 0) & np.isfinite(predicted)
-        if np.isfinite(model.breakdown_eps):
-            shown &= self.eps > model.breakdown_eps
-        if not shown.any():
-            return
-        label = self.label(scheme, dtype)
-        self.fig.add_scatter(
-            x=self.eps,
-            y=np.where(shown, predicted, np.nan),
-            mode="lines",
-            name=f"model: {label}",
-            legendgroup=f"{scheme}:{dtype}",
-            showlegend=False,
-            line={"color": SCHEME_COLOURS.get(scheme, BLACK), "width": 2, "dash": "dash"},
-            hovertemplate=f"model, {label}<br>ε = %{{x:.3e}}<br>error ≈ %{{y:.3e}}<extra></extra>",
-        )
-
-    def best(self, scheme: str, dtype: str, show_model: bool) -> None:
-        """A star at the measured best ε, an open circle at the model's."""
-        colour = SCHEME_COLOURS.get(scheme, BLACK)
-        label = self.label(scheme, dtype)
-        marks = []
-        measured = self.sweep.measured_best(scheme, dtype)
-        if measured is not None:
-            marks.append(("measured", "star", *measured))
-        model = self.sweep.model(scheme, dtype)
-        if show_model and model.best_eps is not None and model.best_error is not None:
-            marks.append(("model's", "circle-open", model.best_eps, model.best_error))
-        for whose, symbol, best_eps, best_error in marks:
-            self.fig.add_scatter(
-                x=[best_eps],
-                y=[best_error / self.divisor[dtype]],
-                mode="markers",
-                name=f"{whose} best ε: {label}",
+    def measured(self) -> None:
+        """One error curve per pair: gaps at exact zeros and where k is missing."""
+        for scheme, dtype in self.pairs:
+            label = self.label(scheme, dtype)
+            error, zero = self.errors[(scheme, dtype)], self.zeros[(scheme, dtype)]
+            symbol = DTYPE_MARKERS.get(dtype)
+            # (Only where there are markers: an empty marker object still costs ~3 ms.)
+            markers = {"marker": {"symbol": symbol, "size": 9, "maxdisplayed": _MARKERS_SHOWN}}
+            self.fig.scatter(
+                x=self.eps,
+                y=np.where(zero | ~(error > 0), np.nan, error),
+                customdata=np.asarray(self.sweep.estimate(scheme, dtype), dtype=np.float64),
+                mode="lines+markers" if symbol else "lines",
+                name=label,
                 legendgroup=f"{scheme}:{dtype}",
-                showlegend=False,
+                line={"color": SCHEME_COLOURS.get(scheme, BLACK), "width": self.width},
+                hovertemplate=f"{label}<br>{_ERROR_HOVER}error = %{{y:.3e}}<extra></extra>",
+                **(markers if symbol else {}),
+            )
+            reason = self.sweep.nan_reason(scheme, dtype)
+            if reason:
+                self.notes.append(f"{label}: {reason}")
+
+    def exact_zeros(self, level: float) -> None:
+        """Triangles along the bottom where the error is exactly 0 (a log axis has no 0); one
+        trace per scheme, since a per-point colour array costs a regex match per point."""
+        first = True
+        for scheme in dict.fromkeys(s for s, _ in self.pairs):
+            xs, ks, labels = [], [], []
+            for dtype in (d for s, d in self.pairs if s == scheme):
+                zero = self.zeros[(scheme, dtype)]
+                xs.append(self.eps[zero])
+                ks.append(np.asarray(self.sweep.estimate(scheme, dtype), dtype=np.float64)[zero])
+                labels += [self.label(scheme, dtype)] * int(zero.sum())
+            if not labels:
+                continue
+            x = np.concatenate(xs)
+            self.fig.scatter(
+                x=x,
+                y=np.full(x.size, level),
+                customdata=np.concatenate(ks),
+                text=np.array(labels, dtype=object),
+                mode="markers",
+                name="error exactly 0",
+                legendgroup="exact zeros",
+                showlegend=first,
+                marker={
+                    "symbol": "triangle-down",
+                    "size": 11,
+                    "color": SCHEME_COLOURS.get(scheme, BLACK),
+                },
+                hovertemplate=f"%{{text}}<br>{_ERROR_HOVER}error exactly 0<extra></extra>",
+            )
+            first = False
+
+    def models(self) -> None:
+        """The model's total error, dashed, above the breakdown ε (below it k = 0 instead)."""
+        for scheme in dict.fromkeys(s for s, _ in self.pairs):
+            xs, ys = [], []
+            for dtype in (d for s, d in self.pairs if s == scheme):
+                model = self.sweep.model(scheme, dtype)
+                with np.errstate(all="ignore"):
+                    predicted = np.asarray(model.total(self.eps), dtype=np.float64)
+                predicted = predicted / self.divisor[dtype]
+                shown = (predicted > 0) & np.isfinite(predicted)
+                if np.isfinite(model.breakdown_eps):
+                    shown &= self.eps > model.breakdown_eps
+                if shown.any():
+                    xs += [self.eps, [np.nan]]
+                    ys += [np.where(shown, predicted, np.nan), [np.nan]]
+            if xs:
+                name = SCHEME_LABELS.get(scheme, scheme)
+                self.fig.scatter(
+                    x=np.concatenate(xs),
+                    y=np.concatenate(ys),
+                    mode="lines",
+                    name=f"model: {name}",
+                    showlegend=False,
+                    line={"color": SCHEME_COLOURS.get(scheme, BLACK), "width": 2, "dash": "dash"},
+                    hovertemplate=f"model, {name}<br>ε = %{{x:.3e}}<br>error ≈ %{{y:.3e}}"
+                    "<extra></extra>",
+                )
+
+    def best(self, show_model: bool, zero_level: float) -> None:
+        """Stars at the measured best ε (one trace), open circles at the model's (another)."""
+        stars, circles = [], []
+        for scheme, dtype in self.pairs:
+            measured = self.sweep.measured_best(scheme, dtype)
+            if measured is not None:
+                stars.append((scheme, dtype, *measured))
+            model = self.sweep.model(scheme, dtype)
+            if show_model and model.best_eps is not None and model.best_error is not None:
+                circles.append((scheme, dtype, model.best_eps, model.best_error))
+        for name, symbol, points in (
+            ("best ε, measured", "star", stars),
+            ("best ε, model", "circle-open", circles),
+        ):
+            if not points:
+                continue
+            errors = [error / self.divisor[d] for _, d, _, error in points]
+            self.fig.scatter(
+                x=[p[2] for p in points],
+                # An error of exactly 0 sits with the exact-zero triangles at the bottom.
+                y=[e if e > 0 else zero_level for e in errors],
+                customdata=errors,
+                text=[self.label(s, d) for s, d, _, _ in points],
+                mode="markers",
+                name=name,
                 marker={
                     "symbol": symbol,
                     "size": 18 if symbol == "star" else 16,
-                    "color": colour,
-                    "line": {"width": 1.5 if symbol == "star" else 3, "color": BLACK},
+                    "color": [SCHEME_COLOURS.get(s, BLACK) for s, *_ in points],
+                    "line": {"width": 1.5, "color": BLACK} if symbol == "star" else {"width": 3},
                 },
                 hovertemplate=(
-                    f"{label}: {whose} best ε = %{{x:.2e}}<br>error ≈ %{{y:.2e}}<extra></extra>"
+                    f"%{{text}}: {name}<br>ε = %{{x:.2e}}<br>error ≈ %{{customdata:.2e}}"
+                    "<extra></extra>"
                 ),
             )
 
@@ -410,7 +485,7 @@ class _ErrorPlot:
 
     def exact(self, errors: dict[str, np.ndarray]) -> None:
         for scheme, error in errors.items():
-            self.fig.add_scatter(
+            self.fig.scatter(
                 x=self.eps,
                 y=np.where(error > 0, error, np.nan),
                 mode="lines",
@@ -430,7 +505,7 @@ class _ErrorPlot:
             if not (np.isfinite(edge) and edge > x_lo):
                 continue
             right = min(edge, x_hi)
-            self.fig.add_shape(
+            self.fig.shape(
                 type="rect",
                 xref="x",
                 yref="paper",
@@ -443,7 +518,7 @@ class _ErrorPlot:
                 layer="below",
             )
             text = f"{self.var} + ε == {self.var}: k = 0" + (f" ({dtype})" if several else "")
-            self.fig.add_annotation(
+            self.fig.annotation(
                 text=text,
                 x=float(np.log10(np.sqrt(x_lo * right))),  # annotations on log axes take log10
                 y=0.5,
@@ -459,7 +534,6 @@ class _ErrorPlot:
         if not self.pairs:
             return
         model = self.sweep.model(*self.pairs[0])
-        size = 12 if self.compact else 14
         if model.best_eps is None or not x_lo < model.best_eps < x_hi:
             if model.truncation_coefficient == 0:
                 text = "no truncation error here: rounding error dominates at every ε"
@@ -482,7 +556,7 @@ class _ErrorPlot:
             ]
             xref = "x"
         for text, x, anchor, shift in labels:
-            self.fig.add_annotation(
+            self.fig.annotation(
                 text=text,
                 x=x,
                 y=1.0,
@@ -492,13 +566,13 @@ class _ErrorPlot:
                 xanchor=anchor,
                 xshift=shift,
                 showarrow=False,
-                font={"size": size},
+                font={"size": 12 if self.compact else 14},
                 bgcolor="rgba(255,255,255,0.8)",
             )
 
     def current(self, eps: float, y_lo: float, y_hi: float) -> None:
         """The current ε as a vertical dotted line (a trace: data coordinates on log axes)."""
-        self.fig.add_scatter(
+        self.fig.scatter(
             x=[eps, eps],
             y=[y_lo, y_hi],
             mode="lines",
@@ -507,24 +581,16 @@ class _ErrorPlot:
             hovertemplate=f"your ε = {eps:g}<extra></extra>",
         )
 
-    def key(self, show_model: bool) -> None:
-        """Legend entries that say what the dashes, the star and the circle mean, once."""
-        entries = [("best ε, measured", "markers", "star")]
-        if show_model:
-            entries += [
-                ("best ε, model", "markers", "circle-open"),
-                ("error model", "lines", None),
-            ]
-        for name, mode, symbol in entries:
-            self.fig.add_scatter(
-                x=[None],
-                y=[None],
-                mode=mode,
-                name=name,
-                marker={"symbol": symbol, "size": 14, "color": BLACK} if symbol else {},
-                line={"color": BLACK, "width": 2, "dash": "dash"},
-                hoverinfo="skip",
-            )
+    def model_key(self) -> None:
+        """One legend entry for all the dashed model lines."""
+        self.fig.scatter(
+            x=[None],
+            y=[None],
+            mode="lines",
+            name="error model",
+            line={"color": BLACK, "width": 2, "dash": "dash"},
+            hoverinfo="skip",
+        )
 
 
 def error_figure(
@@ -553,31 +619,25 @@ def error_figure(
     exact = plot.exact_errors() if show_exact else {}
     log_lo, log_hi = plot.y_range(list(exact.values()))
     zero_level = 10 ** (log_lo + 0.04 * (log_hi - log_lo))
-    first_zero = True
-    for pair in plot.pairs:
-        if plot.measured(*pair, zero_level, first_zero):
-            first_zero = False
-        if show_model:
-            plot.model(*pair)
-        plot.best(*pair, show_model)
+    plot.measured()
+    if show_model:
+        plot.models()
     plot.exact(exact)
+    plot.exact_zeros(zero_level)
+    plot.best(show_model, zero_level)
     finite_eps = plot.eps[np.isfinite(plot.eps) & (plot.eps > 0)]
     x_lo, x_hi = float(finite_eps.min()), float(finite_eps.max())
     plot.breakdown(x_lo, x_hi)
     plot.regimes(x_lo, x_hi)
     if current_eps is not None and np.isfinite(current_eps) and current_eps > 0:
         plot.current(float(current_eps), 10**log_lo, 10**log_hi)
-    if not compact:
-        plot.key(show_model)
-    for row, text in enumerate(plot.notes[: 1 if compact else 3]):
-        _note(plot.fig, text, row)
+    if show_model and plot.pairs and not compact:
+        plot.model_key()
+    for text in plot.notes[: 1 if compact else 3]:
+        plot.fig.note(text)
     y_title = f"|k − J′({plot.var})|" + (f" / |J′({plot.var})|" if plot.kind == "rel" else "")
-    fig = plot.fig
-    fig.update_xaxes(
-        type="log",
-        title_text="step ε",
-        exponentformat="power",
-        range=[np.log10(x_lo), np.log10(x_hi)],
+    log_axis = {"type": "log", "exponentformat": "power"}
+    return plot.fig.figure(
+        xaxis={**log_axis, "title": {"text": "step ε"}, "range": [np.log10(x_lo), np.log10(x_hi)]},
+        yaxis={**log_axis, "title": {"text": y_title}, "range": [log_lo, log_hi]},
     )
-    fig.update_yaxes(type="log", title_text=y_title, exponentformat="power", range=[log_lo, log_hi])
-    return _layout(fig, compact)

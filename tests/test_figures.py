@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 import sympy
 
-from derivcore.figures import OKABE_ITO, curve_figure
+from derivcore.error_sweep import error_sweep
+from derivcore.figures import OKABE_ITO, SCHEME_COLOURS, curve_figure, error_figure
 
 w = sympy.Symbol("w", real=True)
 
@@ -32,8 +33,9 @@ def trace(fig, prefix: str):
     return matches[0]
 
 
-def note_texts(fig) -> list[str]:
-    return [a.text for a in fig.layout.annotations]
+def notes(fig) -> str:
+    """All text written on the figure, line breaks as spaces."""
+    return " ".join(a.text.replace("<br>", " ") for a in fig.layout.annotations)
 
 
 def readable(fig) -> None:
@@ -134,21 +136,21 @@ def test_curve_figure_with_other_variables_uses_their_values():
 def test_no_tangent_at_a_kink_says_so():
     fig = curve_figure(sympy.Abs(w), "w", 0, 0.1)
     assert not [t for t in fig.data if t.name.startswith("tangent")]
-    assert "No tangent: J is not differentiable at w = 0" in note_texts(fig)
+    assert "No tangent: J is not differentiable at w = 0" in notes(fig)
     assert trace(fig, "secant").name.endswith("slope k = 1")  # (|0.1| − 0)/0.1
 
 
 def test_undefined_point_says_so_and_draws_no_point():
     fig = curve_figure(sympy.log(w), "w", -1, 0.1)
     assert [t.name for t in fig.data] == ["J(w)"]
-    assert "J is not defined at w = -1: no point, tangent or secant" in note_texts(fig)
+    assert "J is not defined at w = -1: no point, tangent or secant" in notes(fig)
     strict_json(fig)
 
 
 def test_no_secant_when_the_step_leaves_the_domain():
     fig = curve_figure(sympy.log(w), "w", 0.05, -0.1)
     assert not [t for t in fig.data if t.name.startswith("secant")]
-    assert any(text.startswith("No secant") for text in note_texts(fig))
+    assert "No secant: J(w + ε) is not defined for ε = -0.1" in notes(fig)
 
 
 def test_gaps_reach_the_browser_as_nan_in_a_typed_array():
@@ -182,3 +184,205 @@ def test_curve_figure_handles_absurd_input_without_raising():
     fig = curve_figure(sympy.exp(sympy.exp(w)), "w", 10, 1e-3)
     strict_json(fig)
     assert not math.isnan(fig.layout.xaxis.range[0])
+
+
+# --- the error figure ---------------------------------------------------------------------
+
+# A short grid keeps the sweeps cheap; 0.5 and 0.25 are in it so that central differences on w²
+# are exact: (3.5² − 2.5²)/(2·0.5) = 6 and (3.25² − 2.75²)/(2·0.25) = 6, error exactly 0.
+EPS = np.unique(np.concatenate([np.logspace(-20, 0, 81), [0.5, 0.25]]))
+
+
+@pytest.fixture(scope="module")
+def lab_sweep():
+    """w² at 3: forward and central, float64 and float32."""
+    return error_sweep(w**2, "w", 3, EPS, ("forward", "central"), ("float64", "float32"))
+
+
+@pytest.fixture(scope="module")
+def forward_sweep():
+    return error_sweep(w**2, "w", 3, EPS, ("forward",), ("float64",))
+
+
+def by_name(fig, name: str):
+    matches = [t for t in fig.data if t.name == name]
+    assert len(matches) == 1, [t.name for t in fig.data]
+    return matches[0]
+
+
+def test_one_line_per_scheme_and_precision(lab_sweep):
+    fig = error_figure(lab_sweep)
+    for scheme, label in (("forward", "forward"), ("central", "central")):
+        for dtype in ("float64", "float32"):
+            line = by_name(fig, f"{label}, {dtype}")
+            assert line.line.color == SCHEME_COLOURS[scheme]
+            np.testing.assert_array_equal(line.x, EPS)
+            # hover carries k itself
+            np.testing.assert_array_equal(line.customdata, lab_sweep.estimate(scheme, dtype))
+    # precision by marker shape too, not colour alone
+    assert by_name(fig, "forward, float32").marker.symbol == "square"
+    assert "markers" not in by_name(fig, "forward, float64").mode
+
+
+def test_single_precision_names_only_the_scheme(forward_sweep):
+    fig = error_figure(forward_sweep)
+    line = by_name(fig, "forward")
+    error = forward_sweep.abs_error("forward", "float64")
+    np.testing.assert_array_equal(line.y, np.where(error > 0, error, np.nan))
+
+
+def test_axes_are_log_and_labelled(lab_sweep):
+    fig = error_figure(lab_sweep)
+    assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
+    assert fig.layout.xaxis.title.text == "step ε"
+    assert fig.layout.yaxis.title.text == "|k − J′(w)|"
+    assert tuple(fig.layout.xaxis.range) == (-20.0, 0.0)  # log10 of the grid's ends
+    relative = error_figure(lab_sweep, kind="rel")
+    assert relative.layout.yaxis.title.text == "|k − J′(w)| / |J′(w)|"
+    np.testing.assert_array_equal(
+        by_name(relative, "forward, float64").y, lab_sweep.rel_error("forward", "float64")
+    )
+    with pytest.raises(ValueError):
+        error_figure(lab_sweep, kind="squared")
+
+
+def test_axis_title_uses_the_variable_name():
+    x = sympy.Symbol("x", real=True)
+    sweep = error_sweep(sympy.sin(x), "x", 1, EPS[::4], ("forward",), ("float64",))
+    assert error_figure(sweep).layout.yaxis.title.text == "|k − J′(x)|"
+
+
+def test_current_eps_line_is_at_the_current_eps(forward_sweep):
+    fig = error_figure(forward_sweep, current_eps=1e-9)
+    line = by_name(fig, "your ε = 1e-09")
+    assert tuple(line.x) == (1e-9, 1e-9)
+    lo, hi = fig.layout.yaxis.range
+    assert line.y[0] <= 10**lo and line.y[1] >= 10**hi  # spans the plot
+    assert not [t for t in error_figure(forward_sweep).data if t.name.startswith("your ε")]
+
+
+def test_best_eps_markers_at_the_measured_and_the_predicted_best(lab_sweep):
+    fig = error_figure(lab_sweep)
+    stars = by_name(fig, "best ε, measured")
+    assert stars.marker.symbol == "star"
+    points = set(zip(stars.x, stars.customdata, strict=True))
+    for scheme in ("forward", "central"):
+        for dtype in ("float64", "float32"):
+            assert lab_sweep.measured_best(scheme, dtype) in points
+    circles = by_name(fig, "best ε, model")
+    model = lab_sweep.model("forward", "float64")
+    assert (model.best_eps, model.best_error) in set(zip(circles.x, circles.y, strict=True))
+    # the forward scheme in float64 is best near √(u·|f|/|f″|)·2 ≈ 1e-8 (the lab's V)
+    best_eps, _ = lab_sweep.measured_best("forward", "float64")
+    assert 1e-9 < best_eps < 1e-7
+
+
+def test_exact_zeros_are_marked_at_the_bottom_not_dropped(lab_sweep):
+    fig = error_figure(lab_sweep)
+    zero = lab_sweep.exact_zero("central", "float64")
+    assert zero[EPS == 0.5][0] and zero[EPS == 0.25][0]  # hand-checked above
+    triangles = [t for t in fig.data if t.name == "error exactly 0"]
+    central = [t for t in triangles if t.marker.color == SCHEME_COLOURS["central"]]
+    assert len(central) == 1
+    assert {0.5, 0.25} <= set(central[0].x)
+    assert central[0].marker.symbol == "triangle-down"
+    assert set(central[0].x) == set(EPS[zero]) | set(
+        EPS[lab_sweep.exact_zero("central", "float32")]
+    )
+    assert "error exactly 0" in central[0].hovertemplate
+    # at the bottom of the plot, below every drawn error
+    lo, _ = fig.layout.yaxis.range
+    level = np.log10(central[0].y[0])
+    assert lo < level < np.log10(np.nanmin(by_name(fig, "central, float64").y))
+    # and the error line itself has a gap there rather than a 0 a log axis cannot show
+    assert np.isnan(by_name(fig, "central, float64").y[EPS == 0.5][0])
+    # one legend entry for all of them
+    assert sum(t.showlegend is not False for t in triangles) == 1
+
+
+def test_model_lines_are_dashed_and_stop_at_the_breakdown(lab_sweep):
+    fig = error_figure(lab_sweep)
+    model_line = by_name(fig, "model: forward")
+    assert model_line.line.dash == "dash"
+    # one scheme's models share a trace, one segment per precision, nan-separated
+    x, y = np.asarray(model_line.x, dtype=float), np.asarray(model_line.y, dtype=float)
+    separators = np.flatnonzero(np.isnan(x))
+    assert len(separators) == 2
+    segments = {"float64": slice(0, separators[0]), "float32": slice(separators[0] + 1, None)}
+    # below half an ulp of 3 (2⁻⁵² in float64, 2⁻²³ in float32) 3 + ε == 3: no model there
+    halves = {"float64": 2.0**-52, "float32": 2.0**-23}
+    for dtype, part in segments.items():
+        breakdown = lab_sweep.model("forward", dtype).breakdown_eps
+        assert breakdown == pytest.approx(halves[dtype], rel=1e-6)
+        drawn = np.isfinite(y[part])
+        assert x[part][drawn].min() > breakdown
+        assert np.isnan(y[part][x[part] <= breakdown]).all()
+    without = error_figure(lab_sweep, show_model=False)
+    assert not [t for t in without.data if t.name.startswith(("model", "best ε, model"))]
+
+
+def test_regimes_are_shaded_and_labelled(forward_sweep):
+    fig = error_figure(forward_sweep)
+    model = forward_sweep.model("forward", "float64")
+    (shade,) = fig.layout.shapes
+    assert shade.x0 == EPS[0] and shade.x1 == model.breakdown_eps
+    assert model.breakdown_eps == pytest.approx(2.0**-52)  # half an ulp of 3
+    labels = {a.text: a for a in fig.layout.annotations}
+    assert "w + ε == w: k = 0" in labels
+    rounding = labels["← rounding error dominates"]
+    truncation = labels["truncation error dominates →"]
+    assert rounding.x == truncation.x == pytest.approx(np.log10(model.best_eps))
+
+
+def test_exact_arithmetic_curves(lab_sweep):
+    fig = error_figure(lab_sweep, show_exact=True)
+    forward = by_name(fig, "exact arithmetic (no rounding): forward")
+    # without rounding, (J(3+ε) − J(3))/ε − 6 = ε exactly for w²: the error falls with ε forever
+    np.testing.assert_allclose(forward.y, EPS, rtol=1e-6)
+    assert min(fig.layout.yaxis.range) <= -20
+
+
+def test_relative_error_falls_back_to_absolute_where_the_derivative_is_zero():
+    sweep = error_sweep(w**2, "w", 0, EPS, ("central",), ("float64",))
+    fig = error_figure(sweep, kind="rel")
+    assert fig.layout.yaxis.title.text == "|k − J′(w)|"
+    assert "relative error is undefined" in notes(fig)
+
+
+def test_gaps_and_inapplicable_schemes_are_explained():
+    sweep = error_sweep(
+        sympy.sqrt(w), "w", 0.01, EPS, ("central", "complex_step"), ("float64", "float16")
+    )
+    fig = error_figure(sweep)
+    text = notes(fig)
+    assert "central, float64: " + sweep.nan_reason("central", "float64") in text
+    reason = sweep.not_applicable("complex_step", "float16")
+    assert reason and reason in text
+    assert not [t for t in fig.data if t.name == "complex step, float16"]
+    assert fig.layout.height > 520  # the figure grew to make room for the notes
+    strict_json(fig)
+
+
+def test_figure_for_an_undefined_derivative_still_draws(forward_sweep):
+    sweep = error_sweep(sympy.Abs(w), "w", 0, EPS, ("forward",), ("float64",))
+    fig = error_figure(sweep, current_eps=1e-3)
+    assert "not differentiable" in notes(fig)
+    strict_json(fig)
+
+
+def test_error_figure_is_readable_colour_blind_safe_and_valid_json(lab_sweep):
+    fig = error_figure(lab_sweep, current_eps=1e-3, show_exact=True)
+    readable(fig)
+    for t in fig.data:
+        colour = t.line.color if "lines" in t.mode else t.marker.color
+        colours = colour if isinstance(colour, tuple) else (colour,)
+        assert all(c.upper() in OKABE_ITO for c in colours), t.name
+    strict_json(fig)
+
+
+def test_compact_error_figure(forward_sweep):
+    fig = error_figure(forward_sweep, current_eps=1e-3, compact=True)
+    assert fig.layout.height <= 340
+    assert fig.layout.font.size >= 14
+    assert not [t for t in fig.data if t.name == "error model"]  # fewer legend entries
+    strict_json(fig)
