@@ -13,6 +13,7 @@ import functools
 import math
 import threading
 from collections.abc import Sequence
+from fractions import Fraction
 
 import numpy as np
 import sympy
@@ -228,6 +229,7 @@ class ErrorSweep:
         self._references: dict[str, tuple] = {}
         self._models: dict[tuple[str, str], ErrorModel] = {}
         self._exact: dict[str, np.ndarray] = {}
+        self._errors: dict[tuple[str, str], np.ndarray] = {}
         # A sweep may be shared between sessions (threads): lazy work happens under this lock.
         self._lock = threading.RLock()
         for dtype in dtypes:
@@ -253,14 +255,16 @@ class ErrorSweep:
                 k = stencil.quotient(scheme).astype(np.float64)
             self._estimates[scheme, dtype] = k
 
-    def _reference(self, dtype: str) -> tuple[float, float, str | None]:
-        """(J′ rounded to float64, the rest J′ − that, reason when J′ does not exist)."""
+    def _reference(self, dtype: str) -> tuple:
+        """(J′ rounded to float64, the rest J′ − that, the reason when J′ does not exist,
+        J′ to 50 digits as an exact rational). Plain Python numbers: a cached sweep is read
+        from other threads, whose mpmath contexts differ."""
         with self._lock:
             if dtype not in self._references:
                 self._references[dtype] = self._compute_reference(dtype)
         return self._references[dtype]
 
-    def _compute_reference(self, dtype: str) -> tuple[float, float, str | None]:
+    def _compute_reference(self, dtype: str) -> tuple:
         x = self.x_used(dtype)
         parameters = self._parameters(dtype)
         derivative = _precise_derivative(self.expr, self.var, x, parameters, REFERENCE_DIGITS)
@@ -268,16 +272,19 @@ class ErrorSweep:
         value = precise_value(precise_function(self.expr, self.var), context,
                               *(context.mpf(v) for v in (x, *parameters)))
         if not context.isfinite(value):
-            return (math.nan, math.nan, f"J is not defined at {self.var} = {x!r}")
+            return (math.nan, math.nan, f"J is not defined at {self.var} = {x!r}", None)
         if not context.isfinite(derivative):
-            return (math.nan, math.nan, f"J is not differentiable at {self.var} = {x!r}")
+            return (math.nan, math.nan, f"J is not differentiable at {self.var} = {x!r}",
+                    None)
         kink = _kink(self.expr, self.var, x, parameters)
         if kink:
             return (math.nan, math.nan,
-                    f"J is not differentiable at {self.var} = {x!r}: {kink}")
+                    f"J is not differentiable at {self.var} = {x!r}: {kink}", None)
         context = mp_context(REFERENCE_DIGITS)
+        sign, mantissa, exponent, _ = context.mpf(derivative)._mpf_
+        exact = (-1) ** sign * Fraction(mantissa) * Fraction(2) ** exponent
         high = float(derivative)
-        return (high, float(derivative - context.mpf(high)), None)
+        return (high, float(derivative - context.mpf(high)), None, exact)
 
     def _check(self, scheme: str, dtype: str) -> None:
         if scheme not in self.schemes:
@@ -303,19 +310,36 @@ class ErrorSweep:
         return self._estimates[scheme, dtype].copy()
 
     def abs_error(self, scheme: str, dtype: str) -> np.ndarray:
-        """|k − J′| against the exact J′ (not its float64 rounding), rounded once to float64.
+        """|k − J′| against the exact J′ (not its float64 rounding), correctly rounded to float64.
 
-        J′ = high + low with high = float64(J′): (k − high) is exact when k is near J′
-        (Sterbenz), so the error is right to the last bit even when it is below an ulp of J′.
+        With J′ = high + low (high = float64(J′)), TwoSum gives k − high exactly as s + t, and
+        s + (t − low) is then within 2⁻⁸⁵ of the truth wherever the error exceeds 2⁻²⁰·|J′|.
+        Smaller errors (the bottom of the V, the complex step) are redone in exact rational
+        arithmetic against the 50-digit J′, so an error below an ulp of J′ is still right.
         """
-        k = self.estimate(scheme, dtype)
-        high, low, _ = self._reference(dtype)
+        self._check(scheme, dtype)
+        with self._lock:
+            if (scheme, dtype) not in self._errors:
+                self._errors[scheme, dtype] = self._abs_error(scheme, dtype)
+        return self._errors[scheme, dtype].copy()
+
+    def _abs_error(self, scheme: str, dtype: str) -> np.ndarray:
+        k = self._estimates[scheme, dtype]
+        high, low = self._reference(dtype)[:2]
         with np.errstate(all="ignore"):
-            return np.abs((k - high) - low)
+            s = k - high
+            virtual_k = s + high
+            t = (k - virtual_k) + (-high - (s - virtual_k))  # TwoSum: k − high = s + t exactly
+            error = np.where(np.isinf(k), np.inf, np.abs(s + (t - low)))  # k = ±inf: overflow
+            close = np.flatnonzero(error <= abs(high) * 2.0**-20)
+        exact = self._reference(dtype)[3]
+        for i in close:
+            error[i] = float(abs(Fraction(float(k[i])) - exact))
+        return error
 
     def rel_error(self, scheme: str, dtype: str) -> np.ndarray:
         """|k − J′| / |J′|. Undefined when J′ = 0 exactly: then all nan (show `abs_error`)."""
-        high, low, _ = self._reference(dtype)
+        high, low = self._reference(dtype)[:2]
         if high == 0 and low == 0:
             return np.full(self.eps.shape, np.nan)
         with np.errstate(all="ignore"):
