@@ -45,7 +45,10 @@ DEFAULT_WORKERS = 2
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_WORKER_MEMORY_MB = 2048
 
-# Imported once in the zygote, so that every forked worker starts with them loaded.
+# Imported once in the zygote, so that every forked worker starts with them loaded. A preloaded
+# module may define `prepare_worker()`, run once there too: SymPy imports much of itself lazily on
+# first use (the first simplify costs ~0.5 s), and a worker that paid that on every start would
+# time out on its first job, be replaced, and pay it again.
 _PRELOAD = ("sympy", "derivcore.symbolic")
 # Keep numerical libraries single-threaded in the zygote: fork copies only the calling thread.
 _ZYGOTE_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -185,7 +188,9 @@ def _zygote_main(control_fd: int) -> None:
     """Preload, then fork one worker per request. A request is one byte carrying the worker's
     socket (SCM_RIGHTS); the reply is the worker's pid. Exits when the parent goes away."""
     for name in _PRELOAD:
-        importlib.import_module(name)
+        module = importlib.import_module(name)
+        if hasattr(module, "prepare_worker"):
+            module.prepare_worker()
     # Workers are reaped by the kernel: the parent kills them by pid and never waits for them.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     control = socket.socket(fileno=control_fd)

@@ -40,6 +40,8 @@ _DIGITS = 50  # working precision of numerical checks: far beyond float64's 16 d
 _TINY = sympy.Float(10) ** -40  # relative size below which a 50-digit difference counts as 0
 _SIDE = sympy.Rational(1, 10**30)  # relative distance of the points just left and right of x
 _EXACT_SHARE = 0.75  # of the time limit for the exact value; the rest for a numerical fallback
+_SIMPLIFY_LIMIT = 0.5  # seconds at most spent shortening an exact value such as 1/(e^-1 + 1)
+_MAX_LATEX = 500  # characters: longer exact values are shown by their decimal approximation
 
 
 def derivative(expr: sympy.Expr, var: str = "w", order: int = 1) -> sympy.Expr:
@@ -65,10 +67,15 @@ def _simplest_form(expr: sympy.Expr) -> sympy.Expr:
     Candidates that bring in functions the expression did not have are skipped: simplify turns
     the sigmoid's derivative into 1/(4 cosh(w/2)^2) and |w|'s into a Piecewise, both shorter but
     further from what a student wrote. Ties keep the earlier candidate (the plain form first).
+    A number gets simplify alone: factor and cancel regroup polynomials in variables, and on a
+    number such as e^(1/10) they only cost time.
     """
     kinds = _function_kinds(expr)
     best, best_ops = expr, sympy.count_ops(expr)
-    for transform in (sympy.simplify, sympy.factor, sympy.cancel):
+    transforms = (
+        (sympy.simplify,) if expr.is_number else (sympy.simplify, sympy.factor, sympy.cancel)
+    )
+    for transform in transforms:
         try:
             candidate = transform(expr)
         except Exception:  # a transform that cannot handle this expression just does not compete
@@ -118,7 +125,7 @@ class PointValue:
 
 class _NoValue(Exception):
     """An expression has no finite real value at the point: `kind` is "infinite",
-    "not real" or "undefined" (0/0 and the like)."""
+    "not real", "undefined" (0/0 and the like) or "unevaluable" (too large to evaluate)."""
 
     def __init__(self, kind: str):
         super().__init__(kind)
@@ -131,7 +138,32 @@ def _is_negligible(value: sympy.Expr, scale: sympy.Expr) -> bool:
     return abs(value) <= _TINY * abs(scale)
 
 
+def _evalf(value: sympy.Expr, subs: dict | None = None) -> sympy.Expr:
+    """`value` to 50 digits, with `subs` substituted numerically (exact substitution of
+    3 + 10^-30 into (w+1)^100000 would build a number of three million digits); _NoValue
+    ("unevaluable") where SymPy cannot evaluate it: an exponent tower such as e^(e^(e^(e^10)))
+    overflows even its arbitrary-precision arithmetic."""
+    try:
+        return value.evalf(_DIGITS, subs=subs)
+    except (OverflowError, ValueError) as failure:
+        raise _NoValue("unevaluable") from failure
+
+
+def _real_part_if_real(value: sympy.Expr) -> sympy.Expr:
+    """The real part of a 50-digit number whose imaginary part is only rounding; else
+    _NoValue: "infinite", "not real" or "undefined"."""
+    if value.has(sympy.nan) or not value.is_number:
+        raise _NoValue("undefined")
+    if value.has(sympy.zoo, sympy.oo, -sympy.oo):
+        raise _NoValue("infinite")
+    real, imag = value.as_real_imag()
+    if not _is_negligible(imag, real):
+        raise _NoValue("not real")
+    return real
+
+
 def _check_finite_real(value: sympy.Expr) -> sympy.Expr:
+    """`value` itself if it is a finite real number, else _NoValue saying why."""
     if value.has(sympy.nan):
         raise _NoValue("undefined")
     if value.has(sympy.zoo, sympy.oo, -sympy.oo):
@@ -139,11 +171,7 @@ def _check_finite_real(value: sympy.Expr) -> sympy.Expr:
     if value.is_extended_real is False:
         raise _NoValue("not real")
     if value.is_extended_real is None:
-        real, imag = sympy.N(value, _DIGITS).as_real_imag()
-        if not (imag.is_number and real.is_number) or not real.is_finite:
-            raise _NoValue("undefined")
-        if not _is_negligible(imag, real):
-            raise _NoValue("not real")
+        _real_part_if_real(_evalf(value))
     return value
 
 
@@ -163,23 +191,24 @@ def _exact_at(expr: sympy.Expr, x: sympy.Symbol, point: sympy.Expr) -> sympy.Exp
     return _check_finite_real(expr.func(*args))
 
 
-def _numeric(expr: sympy.Expr, x: sympy.Symbol, at: sympy.Expr) -> sympy.Expr:
-    return sympy.N(expr.subs(x, at), _DIGITS)
+def _real_near(expr: sympy.Expr, x: sympy.Symbol, at: sympy.Expr) -> sympy.Expr:
+    """expr at x = at to 50 digits (a real number, else _NoValue)."""
+    return _real_part_if_real(_evalf(expr, {x: at}))
 
 
-def _real_near(expr: sympy.Expr, x: sympy.Symbol, at: sympy.Expr) -> sympy.Expr | None:
-    """expr at x = at to 50 digits if that is a finite real number, else None."""
-    value = _numeric(expr, x, at)
-    if not value.is_number or value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
-        return None
-    real, imag = value.as_real_imag()
-    return real if _is_negligible(imag, real) else None
+def _defined_near(expr: sympy.Expr, x: sympy.Symbol, at: sympy.Expr) -> bool:
+    """Whether J has a real value at x = at, numerically (exact arithmetic at 10^-30 from a point
+    would build numbers of millions of digits for (w+1)^100000). A value too large to evaluate
+    counts as defined: nothing shows otherwise."""
+    try:
+        _real_near(expr, x, at)
+    except _NoValue as failure:
+        return failure.kind == "unevaluable"
+    return True
 
 
 def _sign_near(expr: sympy.Expr, x: sympy.Symbol, at: sympy.Expr) -> int:
     value = _real_near(expr, x, at)
-    if value is None:
-        raise _NoValue("not real")
     return 1 if value.is_positive else -1 if value.is_negative else 0
 
 
@@ -203,10 +232,7 @@ def _smooth_piece(expr: sympy.Expr, x: sympy.Symbol, at: sympy.Expr) -> sympy.Ex
     if isinstance(node, sympy.Heaviside):
         return sympy.Integer(int(_sign_near(node.args[0], x, at) > 0))
     if isinstance(node, sympy.floor | sympy.ceiling):
-        value = _real_near(node.args[0], x, at)
-        if value is None:
-            raise _NoValue("not real")
-        return node.func(value)
+        return node.func(_real_near(node.args[0], x, at))
     if isinstance(node, sympy.Max | sympy.Min):
         direction = 1 if isinstance(node, sympy.Max) else -1
         best = node.args[0]
@@ -218,46 +244,86 @@ def _smooth_piece(expr: sympy.Expr, x: sympy.Symbol, at: sympy.Expr) -> sympy.Ex
 
 
 def _same_number(a: sympy.Expr, b: sympy.Expr) -> bool:
+    """Whether two exact real numbers are equal (to 40 significant digits when not obviously)."""
     if a == b:
         return True
-    scale = max(abs(sympy.N(a, _DIGITS)), abs(sympy.N(b, _DIGITS)))
-    return _is_negligible(sympy.N(a - b, _DIGITS), scale)
+    scale = max(abs(_evalf(a)), abs(_evalf(b)))
+    return _is_negligible(_evalf(a - b), scale)
 
 
-def _nearest_float(value: sympy.Expr) -> float:
-    """The float64 nearest to an exact real number (inf beyond float64's range)."""
-    return float(sympy.N(value, _DIGITS))
+def _nearest_float(value: sympy.Expr) -> float | None:
+    """The float64 nearest to an exact real number: ±inf beyond float64's range (also when the
+    number is too large for SymPy to evaluate), None if not even its sign can be found."""
+    try:
+        return float(_evalf(value))
+    except _NoValue:
+        if value.is_extended_positive:
+            return math.inf
+        if value.is_extended_negative:
+            return -math.inf
+        return None
 
 
-@dataclass(frozen=True)
-class _Outcome:
-    exact: sympy.Expr | None
-    decimal: float | None
-    message: str = ""
-    label: str = ""  # short LaTeX text for an undefined value
+def _latex_float(value: float) -> str:
+    mantissa, _, exponent = repr(value).partition("e")
+    return mantissa + (rf" \times 10^{{{int(exponent)}}}" if exponent else "")
 
 
-def _undefined(where: str, kind: str) -> _Outcome:
+def _value_latex(exact: sympy.Expr | None, decimal: float | None) -> str:
+    r"""LaTeX such as "\cos{\left(\frac{1}{2} \right)} \approx 0.8775825618903728": "=" where
+    the float is the exact value (-1/4 = -0.25), no decimal after an integer."""
+    parts = [] if exact is None else [to_latex(exact)]
+    if (
+        decimal is not None
+        and math.isfinite(decimal)
+        and not (exact is not None and exact.is_Integer)
+    ):
+        exactly = exact is not None and exact.is_Rational and sympy.Rational(decimal) == exact
+        parts.append(("= " if exactly else r"\approx ") + _latex_float(decimal))
+    return " ".join(parts)
+
+
+def _undefined(where: str, kind: str) -> PointValue:
     reason = " (its value there would not be a real number)" if kind == "not real" else ""
-    return _Outcome(None, None, f"J is not defined at {where}{reason}", "not defined")
+    message = f"J is not defined at {where}{reason}"
+    return PointValue(False, None, None, message, r"\text{not defined}")
 
 
-def _not_differentiable(where: str, reason: str = "") -> _Outcome:
-    detail = f" ({reason})" if reason else ""
-    return _Outcome(None, None, f"J is not differentiable at {where}{detail}", "not differentiable")
+def _not_differentiable(where: str, reason: str = "") -> PointValue:
+    message = f"J is not differentiable at {where}" + (f" ({reason})" if reason else "")
+    return PointValue(False, None, None, message, r"\text{not differentiable}")
 
 
-def _defined(exact: sympy.Expr) -> _Outcome:
-    return _Outcome(exact, _nearest_float(exact))
+def _scientific_latex(exact: sympy.Expr) -> str:
+    """A 16-digit approximation such as "\\approx 1.970071114017047 \\cdot 10^{434}", for values
+    beyond float64's range; "" if even that cannot be evaluated."""
+    try:
+        return r"\approx " + sympy.latex(_evalf(exact).evalf(16))
+    except _NoValue:
+        return ""
 
 
-def _slope_at(expr: sympy.Expr, x: sympy.Symbol, point: sympy.Expr, where: str):
+def _defined(exact: sympy.Expr) -> PointValue:
+    """The value with its nearest float and LaTeX; values beyond float64 also get a scientific
+    approximation, and one too long to show (4^100000 has 60206 digits) only that, with
+    `exact` None."""
+    decimal = _nearest_float(exact)
+    try:
+        latex = _value_latex(exact, decimal)
+    except ValueError:  # Python refuses to print integers of more than 4300 digits
+        latex = None
+    if latex is not None and len(latex) <= _MAX_LATEX:
+        if decimal is not None and math.isinf(decimal):
+            latex = f"{latex} {_scientific_latex(exact)}".strip()
+        return PointValue(True, exact, decimal, "", latex)
+    return PointValue(True, None, decimal, "", _scientific_latex(exact))
+
+
+def _slope_at(expr: sympy.Expr, x: sympy.Symbol, point: sympy.Expr, where: str) -> PointValue:
     """J'(point) for a J defined at the point, or the reason there is none."""
     side = _SIDE * sympy.Min(1, abs(point)) if point != 0 else _SIDE
     left, right = point - side, point + side
-    defined_both_sides = (
-        _real_near(expr, x, left) is not None and _real_near(expr, x, right) is not None
-    )
+    defined_both_sides = _defined_near(expr, x, left) and _defined_near(expr, x, right)
     if not expr.has(*_NON_SMOOTH):
         try:
             slope = _exact_at(sympy.diff(expr, x), x, point)
@@ -294,7 +360,7 @@ def _slope_at(expr: sympy.Expr, x: sympy.Symbol, point: sympy.Expr, where: str):
 
 def _exact_outcome(
     expr: sympy.Expr, var: str, point: sympy.Expr, values: dict, order: int
-) -> _Outcome:
+) -> PointValue:
     """J (order 0) or J' (order 1) at the point, exactly; run in a worker."""
     expr = _with_values(expr, var, values)
     x = symbol_for(expr, var)
@@ -315,7 +381,7 @@ def _exact_outcome(
 
 def _numeric_outcome(
     expr: sympy.Expr, var: str, point: sympy.Expr, values: dict, order: int
-) -> _Outcome | None:
+) -> PointValue | None:
     """J or J' at the point by 30-digit arithmetic (mpmath), for when the exact value takes too
     long; None if that gives no finite real number. Non-smooth J get no numerical slope: at a
     corner it would be meaningless."""
@@ -326,10 +392,14 @@ def _numeric_outcome(
     with mpmath.workdps(30):
         function = sympy.lambdify(x, expr, modules="mpmath")
         at = sympy.lambdify((), point, modules="mpmath")()
-        value = mpmath.diff(function, at) if order else function(at)
+        try:
+            value = mpmath.diff(function, at) if order else function(at)
+        except (ArithmeticError, ValueError):  # overflow, division by zero, domain errors
+            return None
         if not isinstance(value, mpmath.mpf) or not mpmath.isfinite(value):
             return None
-        return _Outcome(None, float(value))
+        decimal = float(value)
+        return PointValue(True, None, decimal, "", _value_latex(None, decimal))
 
 
 def _exact_point(point) -> sympy.Expr:
@@ -365,25 +435,6 @@ def _with_values(expr: sympy.Expr, var: str, values: dict[str, sympy.Expr]) -> s
     return result
 
 
-def _latex_float(value: float) -> str:
-    if math.isinf(value):
-        return r"\infty" if value > 0 else r"-\infty"
-    mantissa, _, exponent = repr(value).partition("e")
-    return mantissa + (rf" \times 10^{{{int(exponent)}}}" if exponent else "")
-
-
-def _point_value(outcome: _Outcome) -> PointValue:
-    if outcome.message:
-        return PointValue(False, None, None, outcome.message, rf"\text{{{outcome.label}}}")
-    if outcome.exact is None:
-        latex = r"\approx " + _latex_float(outcome.decimal)
-    elif outcome.exact.is_Rational:
-        latex = to_latex(outcome.exact)
-    else:
-        latex = rf"{to_latex(outcome.exact)} \approx {_latex_float(outcome.decimal)}"
-    return PointValue(True, outcome.exact, outcome.decimal, "", latex)
-
-
 def _at(expr, var, point, values, order, timeout) -> PointValue:
     exact_point = _exact_point(point)
     exact_values = {name: _exact_point(value) for name, value in (values or {}).items()}
@@ -415,13 +466,28 @@ def _at(expr, var, point, values, order, timeout) -> PointValue:
         if outcome is None:
             message = timeout_message(budget)
             return PointValue(False, None, None, message, r"\text{too slow to compute}")
-        return _point_value(outcome)
-    if outcome.exact is not None and not outcome.exact.is_Rational:
-        remaining = deadline - time.monotonic()
-        if remaining > 0:
-            shorter = simplified(outcome.exact, timeout=remaining)
-            outcome = _Outcome(shorter, outcome.decimal)
-    return _point_value(outcome)
+        return outcome
+    exact, remaining = outcome.exact, min(deadline - time.monotonic(), _SIMPLIFY_LIMIT)
+    finite = outcome.decimal is not None and math.isfinite(outcome.decimal)
+    if exact is not None and not exact.is_Rational and finite and remaining > 0:
+        shorter = simplified(exact, timeout=remaining)
+        if shorter != exact:
+            return PointValue(
+                True, shorter, outcome.decimal, "", _value_latex(shorter, outcome.decimal)
+            )
+    return outcome
+
+
+def prepare_worker() -> None:
+    """Do each kind of work once on small inputs (about 0.6 s), so that SymPy's lazily imported
+    parts are already loaded in the process that bounded workers are forked from."""
+    w = sympy.Symbol("w", real=True)
+    _simplest_form(derivative(1 / (1 + sympy.exp(-w))))
+    _simplest_form(derivative(sympy.tanh(w) + w * sympy.Abs(w) + sympy.Max(0, w)))
+    _simplest_form(sympy.exp(sympy.Rational(1, 10)))
+    _exact_outcome(sympy.sin(w) + sympy.Max(0, w), "w", sympy.Integer(0), {}, 1)
+    _numeric_outcome(sympy.sin(w), "w", sympy.Rational(1, 2), {}, 1)
+    to_latex(w)
 
 
 def value_at(
