@@ -72,8 +72,9 @@ def _derivative_name(n: int) -> str:
 def _term_text(scheme: str, n: int) -> str:
     """The truncation term with J⁽ⁿ⁾ as text, e.g. "|J‴|·ε²/6"."""
     weight = dict(truncation_series(scheme))[n]
-    power = "ε" + ("" if n == 2 else str(n - 1).translate(str.maketrans("0123456789",
-                                                                          "⁰¹²³⁴⁵⁶⁷⁸⁹")))
+    power = "ε" + (
+        "" if n == 2 else str(n - 1).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    )
     text = f"|{_derivative_name(n)}|·{power}"
     if weight.numerator != 1:
         text = f"{weight.numerator}·{text}"
@@ -147,8 +148,9 @@ def _breakdown_eps(x: float, scheme: str, dtype: str) -> float:
     # stays(0.0) holds, stays(largest float) does not; narrow [low, high] 256-fold per round.
     low, high = 0, int(np.array(np.finfo(np.float64).max).view(np.int64))
     while high - low > 1:
-        candidates = np.unique(np.array([low + (high - low) * i // 256 for i in range(257)],
-                                        dtype=np.int64))
+        candidates = np.unique(
+            np.array([low + (high - low) * i // 256 for i in range(257)], dtype=np.int64)
+        )
         holds = stays(candidates)
         last = int(np.flatnonzero(holds)[-1])
         low, high = int(candidates[last]), int(candidates[last + 1])
@@ -165,8 +167,9 @@ def not_applicable_model(scheme: str, dtype: str, reason: str) -> ErrorModel:
     return _unavailable(scheme, dtype, math.nan, reason)
 
 
-def error_model(scheme: str, dtype: str, x, derivatives: Sequence[float],
-                step_trick: bool = False) -> ErrorModel:
+def error_model(
+    scheme: str, dtype: str, x, derivatives: Sequence[float], step_trick: bool = False
+) -> ErrorModel:
     """The model for `scheme` in `dtype` at x, from derivatives[n] = J⁽ⁿ⁾(x), n = 0, ..., 9.
 
     x is the point as represented in the dtype; the derivatives should be right to several
@@ -183,9 +186,13 @@ def error_model(scheme: str, dtype: str, x, derivatives: Sequence[float],
     if len(values) <= HIGHEST_DERIVATIVE:
         raise ValueError(f"error_model needs J⁽ⁿ⁾(x) for n = 0, ..., {HIGHEST_DERIVATIVE}.")
     if not all(math.isfinite(v) for v in values):
-        return _unavailable(scheme, dtype, breakdown,
-                            "J or one of its derivatives is not defined (or not finite) here, "
-                            "so there is no model.")
+        return _unavailable(
+            scheme,
+            dtype,
+            breakdown,
+            "J or one of its derivatives is not defined (or not finite) here, "
+            "so there is no model.",
+        )
     u = UNIT_ROUNDOFF[dtype]
     x_value = float(round_to_dtype(x, dtype))
     value_weight, point_weight = _ROUNDING_WEIGHTS[scheme]
@@ -204,12 +211,25 @@ def error_model(scheme: str, dtype: str, x, derivatives: Sequence[float],
     first_n = truncation_series(scheme)[0][0]
 
     if not terms:
-        tail = ("any ε gives the same error" if scheme == "complex_step" else
-                "rounding shrinks as ε grows, so the best ε is as large as you like")
-        return ErrorModel(scheme, dtype, first_n - 1, 0.0, rounding, None, floor, breakdown,
-                          floor, f"No truncation error: every derivative in this scheme's "
-                          f"error terms (up to J⁽{HIGHEST_DERIVATIVE}⁾) is 0 here, so only "
-                          f"rounding remains; {tail}.")
+        tail = (
+            "any ε gives the same error"
+            if scheme == "complex_step"
+            else "rounding shrinks as ε grows, so the best ε is as large as you like"
+        )
+        return ErrorModel(
+            scheme,
+            dtype,
+            first_n - 1,
+            0.0,
+            rounding,
+            None,
+            floor,
+            breakdown,
+            floor,
+            f"No truncation error: every derivative in this scheme's "
+            f"error terms (up to J⁽{HIGHEST_DERIVATIVE}⁾) is 0 here, so only "
+            f"rounding remains; {tail}.",
+        )
 
     if rounding > 0:
         candidates = []
@@ -228,22 +248,48 @@ def error_model(scheme: str, dtype: str, x, derivatives: Sequence[float],
         best_error = floor
     else:
         n, coefficient, order = terms[0]
-        return ErrorModel(scheme, dtype, order, coefficient, 0.0, None, 0.0, breakdown, 0.0,
-                          "Neither J nor J′ contributes rounding error here (both are 0), so "
-                          "the error keeps falling as ε shrinks, until ε underflows: the best ε "
-                          "is as small as you like.")
+        return ErrorModel(
+            scheme,
+            dtype,
+            order,
+            coefficient,
+            0.0,
+            None,
+            0.0,
+            breakdown,
+            0.0,
+            "Neither J nor J′ contributes rounding error here (both are 0), so "
+            "the error keeps falling as ε shrinks, until ε underflows: the best ε "
+            "is as small as you like.",
+        )
 
     notes = []
     if n != first_n:
         if terms[0][0] == n:
             skipped = [_derivative_name(m) for m, _ in truncation_series(scheme) if m < n]
-            notes.append(f"{', '.join(skipped)} = 0 here, so the leading truncation term is "
-                         f"{_term_text(scheme, n)} (order {order}).")
+            notes.append(
+                f"{', '.join(skipped)} = 0 here, so the leading truncation term is "
+                f"{_term_text(scheme, n)} (order {order})."
+            )
         else:
-            notes.append(f"{_derivative_name(terms[0][0])} is tiny here, so near the best ε the "
-                         f"term {_term_text(scheme, n)} (order {order}) dominates.")
+            notes.append(
+                f"{_derivative_name(terms[0][0])} is tiny here, so near the best ε the "
+                f"term {_term_text(scheme, n)} (order {order}) dominates."
+            )
     if scheme == "complex_step" or rounding == 0:
-        notes.append("Rounding does not grow as ε shrinks here: any ε below best_eps gives about "
-                     "the smallest error, u·|J′|.")
-    return ErrorModel(scheme, dtype, order, coefficient, rounding, best_eps, best_error,
-                      breakdown, floor, " ".join(notes))
+        notes.append(
+            "Rounding does not grow as ε shrinks here: any ε below best_eps gives about "
+            "the smallest error, u·|J′|."
+        )
+    return ErrorModel(
+        scheme,
+        dtype,
+        order,
+        coefficient,
+        rounding,
+        best_eps,
+        best_error,
+        breakdown,
+        floor,
+        " ".join(notes),
+    )

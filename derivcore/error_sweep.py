@@ -13,7 +13,7 @@ import functools
 import math
 import threading
 from collections.abc import Sequence
-from fractions import Fraction
+from typing import NamedTuple
 
 import numpy as np
 import sympy
@@ -191,23 +191,54 @@ def _domain_checks(expr: sympy.Expr) -> list[tuple[sympy.Expr, str, str]]:
     return checks
 
 
-_DOMAIN_WORDS = {"negative": "< 0 leaves", "outside [−1, 1]": "leaves [−1, 1],",
-                 "below 1": "< 1 leaves", "outside (−1, 1)": "leaves (−1, 1),"}
+_DOMAIN_WORDS = {
+    "negative": "< 0 leaves",
+    "outside [−1, 1]": "leaves [−1, 1],",
+    "below 1": "< 1 leaves",
+    "outside (−1, 1)": "leaves (−1, 1),",
+}
 
 
 def _cause_text(argument, condition: str, name: str, is_var: bool, arm: str) -> str:
     if is_var and condition in _DOMAIN_WORDS:
         return f"{arm} {_DOMAIN_WORDS[condition]} the domain of {name}"
     if condition == "negative":
-        return (f"{arm} < 0 leaves the domain of {name}" if is_var else
-                f"at {arm} the argument of {name}, {argument}, is negative")
+        return (
+            f"{arm} < 0 leaves the domain of {name}"
+            if is_var
+            else f"at {arm} the argument of {name}, {argument}, is negative"
+        )
     if condition == "zero":
         if name == "log":
-            return (f"{arm} = 0 gives log(0) = −∞" if is_var else
-                    f"at {arm} the argument of log, {argument}, is 0 (log 0 = −∞)")
-        return (f"{arm} = 0 hits a pole (division by zero)" if is_var else
-                f"at {arm} the denominator {argument} is 0 (a pole)")
+            return (
+                f"{arm} = 0 gives log(0) = −∞"
+                if is_var
+                else f"at {arm} the argument of log, {argument}, is 0 (log 0 = −∞)"
+            )
+        return (
+            f"{arm} = 0 hits a pole (division by zero)"
+            if is_var
+            else f"at {arm} the denominator {argument} is 0 (a pole)"
+        )
     return f"at {arm} the argument of {name}, {argument}, is {condition}"
+
+
+def _two_sum(a: np.ndarray, b: float) -> tuple[np.ndarray, np.ndarray]:
+    """Knuth's TwoSum: s = fl(a + b) and the rounding error t, so that a + b = s + t exactly."""
+    s = a + b
+    virtual_a = s - b
+    t = (a - virtual_a) + (b - (s - virtual_a))
+    return s, t
+
+
+class _Reference(NamedTuple):
+    """J′ at x_used as high + low + lowest (non-overlapping floats), or the reason it does not
+    exist. Plain floats: a cached sweep is read from other threads (other mpmath contexts)."""
+
+    high: float
+    low: float
+    lowest: float
+    reason: str | None
 
 
 class ErrorSweep:
@@ -217,16 +248,24 @@ class ErrorSweep:
     in float32/float16 are exactly representable in float64).
     """
 
-    def __init__(self, expr: sympy.Expr, var: str, x: float, eps: np.ndarray,
-                 schemes: tuple[str, ...], dtypes: tuple[str, ...], step_trick: bool,
-                 values: Values):
+    def __init__(
+        self,
+        expr: sympy.Expr,
+        var: str,
+        x: float,
+        eps: np.ndarray,
+        schemes: tuple[str, ...],
+        dtypes: tuple[str, ...],
+        step_trick: bool,
+        values: Values,
+    ):
         self.expr, self.var, self.x = expr, var, x
         self.eps, self.schemes, self.dtypes = eps, schemes, dtypes
         self.step_trick = step_trick
         self._values = dict(values or {})
         self._stencils: dict[str, Stencil] = {}
         self._estimates: dict[tuple[str, str], np.ndarray] = {}
-        self._references: dict[str, tuple] = {}
+        self._references: dict[str, _Reference] = {}
         self._models: dict[tuple[str, str], ErrorModel] = {}
         self._exact: dict[str, np.ndarray] = {}
         self._errors: dict[tuple[str, str], np.ndarray] = {}
@@ -242,10 +281,14 @@ class ErrorSweep:
 
     def _compute(self, dtype: str) -> None:
         real = compile_function(self.expr, self.var, dtype, self._values)
-        analytic = any(s == "complex_step" and not self.not_applicable(s, dtype)
-                       for s in self.schemes)
-        complex_function = (compile_function(self.expr, self.var, COMPLEX_DTYPES[dtype],
-                                             self._values) if analytic else None)
+        analytic = any(
+            s == "complex_step" and not self.not_applicable(s, dtype) for s in self.schemes
+        )
+        complex_function = (
+            compile_function(self.expr, self.var, COMPLEX_DTYPES[dtype], self._values)
+            if analytic
+            else None
+        )
         stencil = Stencil(real, self.x, self.eps, dtype, self.step_trick, complex_function)
         self._stencils[dtype] = stencil
         for scheme in self.schemes:
@@ -255,36 +298,37 @@ class ErrorSweep:
                 k = stencil.quotient(scheme).astype(np.float64)
             self._estimates[scheme, dtype] = k
 
-    def _reference(self, dtype: str) -> tuple:
-        """(J′ rounded to float64, the rest J′ − that, the reason when J′ does not exist,
-        J′ to 50 digits as an exact rational). Plain Python numbers: a cached sweep is read
-        from other threads, whose mpmath contexts differ."""
+    def _reference(self, dtype: str) -> _Reference:
         with self._lock:
             if dtype not in self._references:
                 self._references[dtype] = self._compute_reference(dtype)
         return self._references[dtype]
 
-    def _compute_reference(self, dtype: str) -> tuple:
+    def _compute_reference(self, dtype: str) -> _Reference:
         x = self.x_used(dtype)
         parameters = self._parameters(dtype)
         derivative = _precise_derivative(self.expr, self.var, x, parameters, REFERENCE_DIGITS)
         context = mp_context(REFERENCE_DIGITS)
-        value = precise_value(precise_function(self.expr, self.var), context,
-                              *(context.mpf(v) for v in (x, *parameters)))
+        value = precise_value(
+            precise_function(self.expr, self.var),
+            context,
+            *(context.mpf(v) for v in (x, *parameters)),
+        )
+        reason = None
         if not context.isfinite(value):
-            return (math.nan, math.nan, f"J is not defined at {self.var} = {x!r}", None)
-        if not context.isfinite(derivative):
-            return (math.nan, math.nan, f"J is not differentiable at {self.var} = {x!r}",
-                    None)
-        kink = _kink(self.expr, self.var, x, parameters)
-        if kink:
-            return (math.nan, math.nan,
-                    f"J is not differentiable at {self.var} = {x!r}: {kink}", None)
+            reason = f"J is not defined at {self.var} = {x!r}"
+        elif not context.isfinite(derivative):
+            reason = f"J is not differentiable at {self.var} = {x!r}"
+        else:
+            kink = _kink(self.expr, self.var, x, parameters)
+            if kink:
+                reason = f"J is not differentiable at {self.var} = {x!r}: {kink}"
+        if reason:
+            return _Reference(math.nan, math.nan, math.nan, reason)
         context = mp_context(REFERENCE_DIGITS)
-        sign, mantissa, exponent, _ = context.mpf(derivative)._mpf_
-        exact = (-1) ** sign * Fraction(mantissa) * Fraction(2) ** exponent
         high = float(derivative)
-        return (high, float(derivative - context.mpf(high)), None, exact)
+        low = float(derivative - high)
+        return _Reference(high, low, float(derivative - high - low), None)
 
     def _check(self, scheme: str, dtype: str) -> None:
         if scheme not in self.schemes:
@@ -302,7 +346,7 @@ class ErrorSweep:
     def reference(self, dtype: str) -> float:
         """J′(x_used(dtype)) from mpmath at 50 digits, rounded to float64 (nan if it does not
         exist: J undefined or not differentiable there)."""
-        return self._reference(dtype)[0]
+        return self._reference(dtype).high
 
     def estimate(self, scheme: str, dtype: str) -> np.ndarray:
         """k for every ε, computed in `dtype` (nan where not computable; see `nan_reason`)."""
@@ -310,12 +354,11 @@ class ErrorSweep:
         return self._estimates[scheme, dtype].copy()
 
     def abs_error(self, scheme: str, dtype: str) -> np.ndarray:
-        """|k − J′| against the exact J′ (not its float64 rounding), correctly rounded to float64.
+        """|k − J′| against the exact J′ (not its float64 rounding), rounded once to float64.
 
-        With J′ = high + low (high = float64(J′)), TwoSum gives k − high exactly as s + t, and
-        s + (t − low) is then within 2⁻⁸⁵ of the truth wherever the error exceeds 2⁻²⁰·|J′|.
-        Smaller errors (the bottom of the V, the complex step) are redone in exact rational
-        arithmetic against the 50-digit J′, so an error below an ulp of J′ is still right.
+        J′ (50 digits) is held as three floats high + low + lowest (159 bits); TwoSum takes
+        k − high − low exactly, so only a tail far below the last bit of the result is rounded:
+        even an error below an ulp of J′ (complex step, the bottom of the V) is right.
         """
         self._check(scheme, dtype)
         with self._lock:
@@ -325,22 +368,17 @@ class ErrorSweep:
 
     def _abs_error(self, scheme: str, dtype: str) -> np.ndarray:
         k = self._estimates[scheme, dtype]
-        high, low = self._reference(dtype)[:2]
+        reference = self._reference(dtype)
         with np.errstate(all="ignore"):
-            s = k - high
-            virtual_k = s + high
-            t = (k - virtual_k) + (-high - (s - virtual_k))  # TwoSum: k − high = s + t exactly
-            error = np.where(np.isinf(k), np.inf, np.abs(s + (t - low)))  # k = ±inf: overflow
-            close = np.flatnonzero(error <= abs(high) * 2.0**-20)
-        exact = self._reference(dtype)[3]
-        for i in close:
-            error[i] = float(abs(Fraction(float(k[i])) - exact))
-        return error
+            s, t = _two_sum(k, -reference.high)
+            s, u = _two_sum(s, -reference.low)  # now k − high − low = s + t + u exactly
+            error = np.abs(s + ((t + u) - reference.lowest))
+        return np.where(np.isinf(k), np.inf, error)  # k = ±inf: the quotient overflowed
 
     def rel_error(self, scheme: str, dtype: str) -> np.ndarray:
         """|k − J′| / |J′|. Undefined when J′ = 0 exactly: then all nan (show `abs_error`)."""
-        high, low = self._reference(dtype)[:2]
-        if high == 0 and low == 0:
+        high = self._reference(dtype).high
+        if high == 0:
             return np.full(self.eps.shape, np.nan)
         with np.errstate(all="ignore"):
             return self.abs_error(scheme, dtype) / abs(high)
@@ -369,7 +407,7 @@ class ErrorSweep:
         reason = self.not_applicable(scheme, dtype)
         if reason:
             return reason
-        reference_reason = self._reference(dtype)[2]
+        reference_reason = self._reference(dtype).reason
         if reference_reason:
             return f"{reference_reason}, so there is no J′ to compare k with."
         k = self._estimates[scheme, dtype]
@@ -387,30 +425,43 @@ class ErrorSweep:
         zero_step = missing & (stencil.h == 0)
         if zero_step.any():
             if self.step_trick:
-                parts.append((zero_step, f"{self.var} + ε == {self.var} in {dtype}, so the step "
-                                         f"trick's h′ = ({self.var} + ε) − {self.var} is 0 and "
-                                         f"k = 0/0"))
+                parts.append(
+                    (
+                        zero_step,
+                        f"{self.var} + ε == {self.var} in {dtype}, so the step "
+                        f"trick's h′ = ({self.var} + ε) − {self.var} is 0 and "
+                        f"k = 0/0",
+                    )
+                )
             else:
                 parts.append((zero_step, f"ε rounds to 0 in {dtype}, so k = 0/0"))
         explained = zero_step.copy()
         offsets = ["complex"] if scheme == "complex_step" else [a for a in OFFSETS[scheme] if a]
         for offset in offsets:
-            values = (stencil.complex_value() if offset == "complex" else stencil.value(offset))
+            values = stencil.complex_value() if offset == "complex" else stencil.value(offset)
             bad = missing & ~zero_step & ~np.isfinite(values)
             if bad.any():
                 parts += self._why(offset, dtype, bad)
                 explained |= bad
         overflow = missing & ~explained & np.isinf(self._estimates[scheme, dtype])
         if overflow.any():
-            parts.append((overflow, f"k itself overflows {dtype} (largest finite value "
-                                    f"{float(np.finfo(dtype).max):g})"))
+            parts.append(
+                (
+                    overflow,
+                    f"k itself overflows {dtype} (largest finite value "
+                    f"{float(np.finfo(dtype).max):g})",
+                )
+            )
             explained |= overflow
         if (missing & ~explained).any():
             parts.append((missing & ~explained, "k is not a number"))
         # Each arm's full range, the one failing first (smallest ε) first.
         parts.sort(key=lambda part: float(self.eps[part[0]].min()))
-        return "k is missing " + "; ".join(f"{_range_text(mask, self.eps)}: {cause}"
-                                           for mask, cause in parts) + "."
+        return (
+            "k is missing "
+            + "; ".join(f"{_range_text(mask, self.eps)}: {cause}" for mask, cause in parts)
+            + "."
+        )
 
     def _why(self, offset, dtype: str, bad: np.ndarray) -> list[tuple[np.ndarray, str]]:
         """Split the ε where J(x + offset·ε) is not finite by cause: [(mask, sentence)]."""
@@ -425,22 +476,33 @@ class ErrorSweep:
         for argument, condition, name in _domain_checks(self.expr):
             with np.errstate(all="ignore"):
                 value = np.broadcast_to(
-                    compile_function(argument, self.var, dtype, self._values)(points), bad.shape)
-                hit = {"negative": value < 0, "zero": value == 0,
-                       "outside [−1, 1]": np.abs(value) > 1, "below 1": value < 1,
-                       "outside (−1, 1)": np.abs(value) >= 1}[condition]
+                    compile_function(argument, self.var, dtype, self._values)(points), bad.shape
+                )
+                hit = {
+                    "negative": value < 0,
+                    "zero": value == 0,
+                    "outside [−1, 1]": np.abs(value) > 1,
+                    "below 1": value < 1,
+                    "outside (−1, 1)": np.abs(value) >= 1,
+                }[condition]
             mask = remaining & hit
             if mask.any():
-                found.append((mask, _cause_text(argument, condition, name, argument == symbol,
-                                                arm)))
+                found.append(
+                    (mask, _cause_text(argument, condition, name, argument == symbol, arm))
+                )
                 remaining &= ~mask
         if remaining.any():
             with np.errstate(all="ignore"):
                 wide = compile_function(self.expr, self.var, "float64", self._values)(points)
             overflow = remaining & np.isfinite(wide)
             if overflow.any():
-                found.append((overflow, f"J({arm}) overflows {dtype} (largest finite value "
-                                        f"{float(np.finfo(dtype).max):g})"))
+                found.append(
+                    (
+                        overflow,
+                        f"J({arm}) overflows {dtype} (largest finite value "
+                        f"{float(np.finfo(dtype).max):g})",
+                    )
+                )
                 remaining &= ~overflow
             if remaining.any():
                 found.append((remaining, f"J({arm}) is not a finite number"))
@@ -457,14 +519,16 @@ class ErrorSweep:
 
     def _model(self, scheme: str, dtype: str) -> ErrorModel:
         if (scheme, dtype) not in self._models:
-            reason = self.not_applicable(scheme, dtype) or self._reference(dtype)[2]
+            reason = self.not_applicable(scheme, dtype) or self._reference(dtype).reason
             if reason:
                 self._models[scheme, dtype] = not_applicable_model(scheme, dtype, reason)
             else:
-                derivatives = _taylor(self.expr, self.var, self.x_used(dtype),
-                                      self._parameters(dtype))
-                self._models[scheme, dtype] = error_model(scheme, dtype, self.x_used(dtype),
-                                                          derivatives, self.step_trick)
+                derivatives = _taylor(
+                    self.expr, self.var, self.x_used(dtype), self._parameters(dtype)
+                )
+                self._models[scheme, dtype] = error_model(
+                    scheme, dtype, self.x_used(dtype), derivatives, self.step_trick
+                )
         return self._models[scheme, dtype]
 
     def measured_best(self, scheme: str, dtype: str) -> tuple[float, float] | None:
@@ -534,8 +598,11 @@ class ErrorSweep:
         x = context.mpf(x_float)
         fixed = [context.mpf(p) for p in parameters]
         at_x = precise_value(function, context, x, *fixed)
-        missing = (self._reference("float64")[2] is not None
-                   or not context.isfinite(derivative) or not context.isfinite(at_x))
+        missing = (
+            self._reference("float64").reason is not None
+            or not context.isfinite(derivative)
+            or not context.isfinite(at_x)
+        )
         cache: dict = {}
 
         def f(point):
@@ -554,8 +621,12 @@ class ErrorSweep:
                 values = [f(context.mpc(x, e))]
                 k = values[0].imag / e
             else:
-                points = {"forward": (x + e,), "backward": (x - e,), "central": (x + e, x - e),
-                          "five_point": (x - 2 * e, x - e, x + e, x + 2 * e)}[scheme]
+                points = {
+                    "forward": (x + e,),
+                    "backward": (x - e,),
+                    "central": (x + e, x - e),
+                    "five_point": (x - 2 * e, x - e, x + e, x + 2 * e),
+                }[scheme]
                 values = [at_x] + [f(p) for p in points]
                 if scheme == "forward":
                     k = (values[1] - at_x) / e
@@ -606,8 +677,9 @@ class ErrorSweep:
                 for p in inner:
                     result[p], computed[p] = error_at(order[p]), True
             elif kind(result[a]) == 2:
-                result[inner] = 10 ** np.interp(log_eps[inner], log_eps[[a, b]],
-                                                np.log10(result[[a, b]]))
+                result[inner] = 10 ** np.interp(
+                    log_eps[inner], log_eps[[a, b]], np.log10(result[[a, b]])
+                )
             elif kind(result[a]) == 1:
                 result[inner] = 0.0
         out = np.empty(len(order))
@@ -615,9 +687,16 @@ class ErrorSweep:
         return out
 
 
-def error_sweep(expr: sympy.Expr, var: str, x: float, eps_values, schemes: Sequence[str],
-                dtypes: Sequence[str], step_trick: bool = False,
-                values: Values = None) -> ErrorSweep:
+def error_sweep(
+    expr: sympy.Expr,
+    var: str,
+    x: float,
+    eps_values,
+    schemes: Sequence[str],
+    dtypes: Sequence[str],
+    step_trick: bool = False,
+    values: Values = None,
+) -> ErrorSweep:
     """k and its error for every ε in `eps_values`, every scheme and every dtype.
 
     `x` is the point as typed (each dtype uses its nearest number to it); `eps_values` a 1-D

@@ -35,13 +35,22 @@ OFFSETS = {
 
 # Functions without a power series at some points: the complex step reads them wrongly.
 NON_ANALYTIC = {
-    sympy.Abs: "abs", sympy.Max: "max (relu)", sympy.Min: "min", sympy.sign: "sign",
-    sympy.Heaviside: "Heaviside", sympy.Piecewise: "a piecewise definition",
-    sympy.floor: "floor", sympy.ceiling: "ceiling", sympy.re: "re", sympy.im: "im",
-    sympy.arg: "arg", sympy.conjugate: "conjugate",
+    sympy.Abs: "abs",
+    sympy.Max: "max (relu)",
+    sympy.Min: "min",
+    sympy.sign: "sign",
+    sympy.Heaviside: "Heaviside",
+    sympy.Piecewise: "a piecewise definition",
+    sympy.floor: "floor",
+    sympy.ceiling: "ceiling",
+    sympy.re: "re",
+    sympy.im: "im",
+    sympy.arg: "arg",
+    sympy.conjugate: "conjugate",
 }
-_NO_COMPLEX_TYPE = ("The complex step needs complex numbers, and NumPy has no complex type built "
-                    "on {dtype}.")
+_NO_COMPLEX_TYPE = (
+    "The complex step needs complex numbers, and NumPy has no complex type built on {dtype}."
+)
 
 
 def validate_scheme(scheme: str) -> str:
@@ -78,9 +87,11 @@ def complex_step_unavailable(expr: sympy.Expr, dtype: str) -> str | None:
         return _NO_COMPLEX_TYPE.format(dtype=dtype)
     parts = non_analytic_parts(expr)
     if parts:
-        return (f"The complex step needs J to be analytic (a power series around every point), "
-                f"but J uses {', '.join(parts)}; evaluated at x + iε it no longer says anything "
-                f"about J′.")
+        return (
+            f"The complex step needs J to be analytic (a power series around every point), "
+            f"but J uses {', '.join(parts)}; evaluated at x + iε it no longer says anything "
+            f"about J′."
+        )
     return None
 
 
@@ -99,8 +110,15 @@ class Stencil:
     the complex step) evaluates it in the matching complex type.
     """
 
-    def __init__(self, function: Callable, x, eps, dtype: str, step_trick: bool = False,
-                 complex_function: Callable | None = None):
+    def __init__(
+        self,
+        function: Callable,
+        x,
+        eps,
+        dtype: str,
+        step_trick: bool = False,
+        complex_function: Callable | None = None,
+    ):
         self.dtype = np.dtype(dtype)
         scalar = self.dtype.type
         self.x = scalar(round_to_dtype(x, dtype))
@@ -149,8 +167,9 @@ class Stencil:
                 return self._complex_quotient()
             # f(x) must exist even where the formula does not use it: at a pole of J (1/w at
             # 0) the central quotient is a number, but it is not an estimate of anything.
-            used = functools.reduce(np.logical_and,
-                                    [np.isfinite(f(a)) for a in {0, *OFFSETS[scheme]}])
+            used = functools.reduce(
+                np.logical_and, [np.isfinite(f(a)) for a in {0, *OFFSETS[scheme]}]
+            )
         return np.where(used, k, np.nan).astype(self.dtype)
 
     def real_at_x(self) -> bool:
@@ -166,8 +185,9 @@ class Stencil:
         return np.where(usable, k, np.nan).astype(self.dtype)
 
 
-def difference_quotients(fn: Callable, x, eps_array, scheme: str, dtype: str,
-                         step_trick: bool = False) -> np.ndarray:
+def difference_quotients(
+    fn: Callable, x, eps_array, scheme: str, dtype: str, step_trick: bool = False
+) -> np.ndarray:
     """k for every ε in `eps_array` at once, computed in `dtype`; an array of that dtype.
 
     `fn` evaluates f in `dtype` (see `numeric.compile_function`); for the complex step it must
@@ -185,9 +205,16 @@ def difference_quotients(fn: Callable, x, eps_array, scheme: str, dtype: str,
     return stencil.quotient(scheme)
 
 
-def finite_difference(expr: sympy.Expr, var: str, x, eps, scheme: str = "forward",
-                      dtype: str = "float64", values: Values = None,
-                      step_trick: bool = False) -> float:
+def finite_difference(
+    expr: sympy.Expr,
+    var: str,
+    x,
+    eps,
+    scheme: str = "forward",
+    dtype: str = "float64",
+    values: Values = None,
+    step_trick: bool = False,
+) -> float:
     """The difference quotient k of J at x with step ε, computed in `dtype`, as a Python float.
 
     In float64 this is bit for bit the plain Python formula, e.g. ((3 + 1e-9)**2 − 3**2)/1e-9
@@ -205,10 +232,14 @@ def finite_difference(expr: sympy.Expr, var: str, x, eps, scheme: str = "forward
         reason = complex_step_unavailable(expr, dtype)
         if reason:
             raise ValueError(reason)
-        stencil = Stencil(None, x, [eps], dtype, step_trick,
-                          complex_function=compile_function(expr, var, COMPLEX_DTYPES[dtype],
-                                                            values))
+        stencil = Stencil(
+            None,
+            x,
+            [eps],
+            dtype,
+            step_trick,
+            complex_function=compile_function(expr, var, COMPLEX_DTYPES[dtype], values),
+        )
     else:
-        stencil = Stencil(compile_function(expr, var, dtype, values), x, [eps], dtype,
-                          step_trick)
+        stencil = Stencil(compile_function(expr, var, dtype, values), x, [eps], dtype, step_trick)
     return float(stencil.quotient(scheme)[0])

@@ -36,8 +36,13 @@ from derivcore.symbols import symbol_for
 
 DTYPES = ("float64", "float32", "float16")
 COMPLEX_DTYPES = {"float64": "complex128", "float32": "complex64"}
-_REAL_OF = {"float64": "float64", "float32": "float32", "float16": "float16",
-            "complex128": "float64", "complex64": "float32"}
+_REAL_OF = {
+    "float64": "float64",
+    "float32": "float32",
+    "float16": "float16",
+    "complex128": "float64",
+    "complex64": "float32",
+}
 _MANTISSA_BITS = {"float64": 53, "float32": 24, "float16": 11}
 _EXACT_INTEGER_LIMIT = 2**53  # larger Python ints would be rounded (or overflow) on conversion
 
@@ -100,8 +105,9 @@ class _DtypePrinter(NumPyPrinter):
     """
 
     def __init__(self, dtype: str, python_pow: bool):
-        super().__init__({"fully_qualified_modules": False, "inline": True,
-                          "allow_unknown_functions": True})
+        super().__init__(
+            {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True}
+        )
         self._dtype = dtype
         self._python_pow = python_pow
 
@@ -129,10 +135,11 @@ class _DtypePrinter(NumPyPrinter):
     def _power(self, base, exponent) -> str:
         if self._python_pow:
             return f"power({self._print(base)}, {self._print(exponent)})"
-        precedence = sympy.printing.precedence.precedence(sympy.Pow(base, exponent,
-                                                                    evaluate=False))
-        return f"{self.parenthesize(base, precedence, strict=True)}**" \
-               f"{self.parenthesize(exponent, precedence, strict=False)}"
+        precedence = sympy.printing.precedence.precedence(sympy.Pow(base, exponent, evaluate=False))
+        return (
+            f"{self.parenthesize(base, precedence, strict=True)}**"
+            f"{self.parenthesize(exponent, precedence, strict=False)}"
+        )
 
     def _print_Pow(self, expr, rational=False):
         base, exponent = expr.as_base_exp()
@@ -163,9 +170,10 @@ class _DtypePrinter(NumPyPrinter):
             numerator.append(coefficient)
         for factor in sympy.Mul.make_args(rest):
             base, exponent = factor.as_base_exp()
-            if (not factor.is_number and exponent.is_Rational and exponent.is_negative):
-                denominator.append(base if exponent == -1 else
-                                   sympy.Pow(base, -exponent, evaluate=False))
+            if not factor.is_number and exponent.is_Rational and exponent.is_negative:
+                denominator.append(
+                    base if exponent == -1 else sympy.Pow(base, -exponent, evaluate=False)
+                )
             else:
                 numerator.append(factor)
         precedence = sympy.printing.precedence.PRECEDENCE["Mul"]
@@ -175,8 +183,11 @@ class _DtypePrinter(NumPyPrinter):
         if len(denominator) == 1:
             bottom = self.parenthesize(denominator[0], precedence, strict=True)
         else:
-            bottom = "(" + "*".join(self.parenthesize(f, precedence, strict=False)
-                                    for f in denominator) + ")"
+            bottom = (
+                "("
+                + "*".join(self.parenthesize(f, precedence, strict=False) for f in denominator)
+                + ")"
+            )
         return f"{sign}{top}/{bottom}"
 
 
@@ -186,14 +197,18 @@ def _python_scalar(function: Callable, numpy_fallback: Callable, arity: int = 1)
     `math.log(0)` raises, IEEE says -inf; `math.exp(1000)` raises, IEEE says inf. The NumPy
     fallback only ever produces these non-finite values, so its last bit never matters.
     """
+
     def scalar(*arguments):
         try:
             result = function(*arguments)
         except (ValueError, OverflowError, ZeroDivisionError):
             with np.errstate(all="ignore"):
                 return float(numpy_fallback(*(np.float64(a) for a in arguments)))
-        return result if isinstance(result, float) else (
-            float(result) if isinstance(result, int) else math.nan)  # complex: not real
+        return (
+            result
+            if isinstance(result, float)
+            else (float(result) if isinstance(result, int) else math.nan)
+        )  # complex: not real
 
     elementwise = np.frompyfunc(scalar, arity, 1)
 
@@ -204,7 +219,7 @@ def _python_scalar(function: Callable, numpy_fallback: Callable, arity: int = 1)
 
 
 def _python_power(base, exponent):
-    return base ** exponent
+    return base**exponent
 
 
 # The float64 namespace: NumPy's names, backed by Python's own float functions.
@@ -264,8 +279,9 @@ def _parameters(expr: sympy.Expr, var: str, dtype: str, values: Values) -> list:
     return parameters
 
 
-def compile_function(expr: sympy.Expr, var: str, dtype: str = "float64",
-                     values: Values = None) -> Callable[[np.ndarray], np.ndarray]:
+def compile_function(
+    expr: sympy.Expr, var: str, dtype: str = "float64", values: Values = None
+) -> Callable[[np.ndarray], np.ndarray]:
     """J as a NumPy function of `var` computed in `dtype` (float64/32/16, complex128/64).
 
     Inputs are cast to `dtype`; the result has `dtype` and the input's shape. Outside the domain
@@ -293,6 +309,7 @@ def compile_function(expr: sympy.Expr, var: str, dtype: str = "float64",
 
 # ---- high precision -----------------------------------------------------------------------------
 
+
 class _ThreadMpmath:
     """Stands for the `mpmath` module in generated code, resolving every name in a context
     private to the calling thread, so that setting the precision is thread-safe."""
@@ -318,16 +335,15 @@ def mp_context(dps: int) -> mpmath.ctx_mp.MPContext:
 
 
 @functools.lru_cache(maxsize=128)
-def precise_function(expr: sympy.Expr, var: str, others: tuple[str, ...] | None = None
-                     ) -> Callable:
+def precise_function(expr: sympy.Expr, var: str, others: tuple[str, ...] | None = None) -> Callable:
     """J in mpmath: f(x, *others) at this thread's `mp_context`; `others` defaults to the other
     variables of `expr` sorted by name (pass a parent's names to evaluate a part of it)."""
-    printer = MpmathPrinter({"fully_qualified_modules": True, "inline": True,
-                             "allow_unknown_functions": True})
+    printer = MpmathPrinter(
+        {"fully_qualified_modules": True, "inline": True, "allow_unknown_functions": True}
+    )
     names = other_names(expr, var) if others is None else others
     arguments = [symbol_for(expr, var), *(symbol_for(expr, name) for name in names)]
-    return sympy.lambdify(arguments, expr, modules=[{"mpmath": _ThreadMpmath()}],
-                          printer=printer)
+    return sympy.lambdify(arguments, expr, modules=[{"mpmath": _ThreadMpmath()}], printer=printer)
 
 
 def precise_parameters(expr: sympy.Expr, var: str, dtype: str, values: Values) -> list[float]:

@@ -34,8 +34,11 @@ def test_unit_roundoff():
 
 def test_truncation_series_coefficients():
     # Taylor: forward (f(x+h) − f(x))/h − f′ = f″h/2 + f‴h²/6 + ...
-    assert truncation_series("forward")[:3] == [(2, Fraction(1, 2)), (3, Fraction(1, 6)),
-                                                (4, Fraction(1, 24))]
+    assert truncation_series("forward")[:3] == [
+        (2, Fraction(1, 2)),
+        (3, Fraction(1, 6)),
+        (4, Fraction(1, 24)),
+    ]
     assert truncation_series("central")[:2] == [(3, Fraction(1, 6)), (5, Fraction(1, 120))]
     # five-point: Σ f⁽ⁿ⁾hⁿ⁻¹(8 − 2ⁿ)/(6·n!): 1/30 for n = 5, 1/252 for n = 7
     assert truncation_series("five_point")[:2] == [(5, Fraction(1, 30)), (7, Fraction(1, 252))]

@@ -45,8 +45,9 @@ def exact_derivative(derivative, x: float):
 
 @pytest.fixture(scope="module")
 def sweeps():
-    return {(str(expr), x): error_sweep(expr, "w", x, GRID, SCHEMES, DTYPES)
-            for expr, x, _ in FUNCTIONS}
+    return {
+        (str(expr), x): error_sweep(expr, "w", x, GRID, SCHEMES, DTYPES) for expr, x, _ in FUNCTIONS
+    }
 
 
 @pytest.mark.parametrize("expr, x, derivative", FUNCTIONS, ids=lambda p: str(p))
@@ -87,13 +88,13 @@ def test_estimates_are_the_single_quotients_in_each_dtype(sweeps):
         for scheme in ["forward", "central", "five_point"]:
             k = sweep.estimate(scheme, dtype)
             for i in range(3, len(GRID), 41):
-                assert k[i] == finite_difference(sigmoid, "w", 0.0, GRID[i], scheme, dtype) \
-                    or (math.isnan(k[i]) and dtype == "float16")
+                assert k[i] == finite_difference(sigmoid, "w", 0.0, GRID[i], scheme, dtype) or (
+                    math.isnan(k[i]) and dtype == "float16"
+                )
 
 
 def test_float32_and_float16_estimates_by_hand():
-    sweep = error_sweep(sympy.exp(w), "w", 0.3, [1e-3, 1e-2], ["forward"], ["float32",
-                                                                            "float16"])
+    sweep = error_sweep(sympy.exp(w), "w", 0.3, [1e-3, 1e-2], ["forward"], ["float32", "float16"])
     for dtype in ["float32", "float16"]:
         scalar = np.dtype(dtype).type
         x = scalar(0.3)
@@ -150,8 +151,9 @@ def test_complex_step_not_applicable_is_said():
     assert "float16" in sweep.not_applicable("complex_step", "float16")
     assert sweep.not_applicable("central", "float16") is None
     assert np.isnan(sweep.estimate("complex_step", "float32")).all()
-    assert sweep.nan_reason("complex_step", "float64") == sweep.not_applicable("complex_step",
-                                                                               "float64")
+    assert sweep.nan_reason("complex_step", "float64") == sweep.not_applicable(
+        "complex_step", "float64"
+    )
     assert np.isnan(sweep.exact_arithmetic_error("complex_step")).all()
     assert sweep.model("complex_step", "float64").best_eps is None
     # away from the corner the real schemes work
@@ -172,10 +174,16 @@ def fitted_slope(eps, error, lo, hi):
     return np.polyfit(np.log10(eps[inside]), np.log10(error[inside]), 1)[0]
 
 
-@pytest.mark.parametrize("scheme, order, lo, hi", [
-    ("forward", 1, 1e-5, 1e-3), ("backward", 1, 1e-5, 1e-3), ("central", 2, 1e-4, 1e-2),
-    ("five_point", 4, 3e-3, 3e-2), ("complex_step", 2, 1e-4, 1e-2),
-])
+@pytest.mark.parametrize(
+    "scheme, order, lo, hi",
+    [
+        ("forward", 1, 1e-5, 1e-3),
+        ("backward", 1, 1e-5, 1e-3),
+        ("central", 2, 1e-4, 1e-2),
+        ("five_point", 4, 3e-3, 3e-2),
+        ("complex_step", 2, 1e-4, 1e-2),
+    ],
+)
 def test_truncation_slopes_are_the_orders(sweeps, scheme, order, lo, hi):
     # findiff-style accuracy test: in the truncation regime log(error) ∝ order·log(ε)
     for key in [("exp(w)", 1.0), ("sin(w)", 1.0), ("tanh(w)", 0.5)]:
@@ -196,8 +204,10 @@ def test_rounding_slope_is_minus_one(scheme):
     assert slope == pytest.approx(-1, abs=0.15)
 
 
-@pytest.mark.parametrize("scheme, order", [("forward", 1), ("backward", 1), ("central", 2),
-                                           ("five_point", 4), ("complex_step", 2)])
+@pytest.mark.parametrize(
+    "scheme, order",
+    [("forward", 1), ("backward", 1), ("central", 2), ("five_point", 4), ("complex_step", 2)],
+)
 def test_exact_arithmetic_keeps_falling_down_to_1e_20(sweeps, scheme, order):
     for key in [("exp(w)", 1.0), ("log(w)", 0.5)]:
         exact = sweeps[key].exact_arithmetic_error(scheme)
@@ -255,16 +265,19 @@ def test_step_trick_changes_the_step_not_the_point():
     eps = np.array([1e-9, 1e-7, 1e-5])
     sweep = error_sweep(w**2, "w", 0.1, eps, ["forward"], ["float64"], step_trick=True)
     steps = (0.1 + eps) - 0.1
-    np.testing.assert_array_equal(sweep.estimate("forward", "float64"),
-                                  ((0.1 + steps) ** 2 - 0.1**2) / steps)
+    np.testing.assert_array_equal(
+        sweep.estimate("forward", "float64"), ((0.1 + steps) ** 2 - 0.1**2) / steps
+    )
     plain = error_sweep(w**2, "w", 0.1, eps, ["forward"], ["float64"])
-    assert (sweep.abs_error("forward", "float64")[:2]
-            < plain.abs_error("forward", "float64")[:2]).all()
+    assert (
+        sweep.abs_error("forward", "float64")[:2] < plain.abs_error("forward", "float64")[:2]
+    ).all()
 
 
 def test_other_variables_are_held_at_their_values():
-    sweep = error_sweep(w * v + v**2, "w", 2.0, GRID[::40], ["central"], ["float64"],
-                        values={"v": 3})
+    sweep = error_sweep(
+        w * v + v**2, "w", 2.0, GRID[::40], ["central"], ["float64"], values={"v": 3}
+    )
     assert sweep.reference("float64") == 3.0
 
 
@@ -297,8 +310,10 @@ def test_a_shared_sweep_gives_the_same_answers_from_several_threads():
     results = []
 
     def work():
-        results.append([sweep.exact_arithmetic_error(s) for s in SCHEMES]
-                       + [sweep.model(s, "float32").best_eps for s in SCHEMES])
+        results.append(
+            [sweep.exact_arithmetic_error(s) for s in SCHEMES]
+            + [sweep.model(s, "float32").best_eps for s in SCHEMES]
+        )
 
     threads = [threading.Thread(target=work) for _ in range(3)]
     for thread in threads:
@@ -306,8 +321,9 @@ def test_a_shared_sweep_gives_the_same_answers_from_several_threads():
     for thread in threads:
         thread.join()
     fresh = error_sweep(sympy.tanh(w), "w", 0.3, GRID, SCHEMES, ["float64", "float32"])
-    expected = ([fresh.exact_arithmetic_error(s) for s in SCHEMES]
-                + [fresh.model(s, "float32").best_eps for s in SCHEMES])
+    expected = [fresh.exact_arithmetic_error(s) for s in SCHEMES] + [
+        fresh.model(s, "float32").best_eps for s in SCHEMES
+    ]
     for result in results:
         for got, want in zip(result, expected, strict=True):
             np.testing.assert_array_equal(got, want)

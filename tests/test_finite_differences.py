@@ -39,21 +39,29 @@ def test_the_labs_numbers_bit_for_bit(expr, x, eps, python, printed):
     assert finite_difference(expr, "w", x, eps) == printed
 
 
-@pytest.mark.parametrize("expr, python", [
-    (sympy.exp(w), math.exp), (sympy.sin(w), math.sin), (sympy.log(w), math.log),
-    (sympy.tanh(w), math.tanh), (1 / (1 + sympy.exp(-w)), lambda t: 1 / (1 + math.exp(-t))),
-    (w**3 - 2 * w, lambda t: t**3 - 2 * t),
-], ids=str)
+@pytest.mark.parametrize(
+    "expr, python",
+    [
+        (sympy.exp(w), math.exp),
+        (sympy.sin(w), math.sin),
+        (sympy.log(w), math.log),
+        (sympy.tanh(w), math.tanh),
+        (1 / (1 + sympy.exp(-w)), lambda t: 1 / (1 + math.exp(-t))),
+        (w**3 - 2 * w, lambda t: t**3 - 2 * t),
+    ],
+    ids=str,
+)
 def test_float64_is_the_plain_python_formula_for_every_scheme(expr, python):
     f = python
     for x, eps in [(0.7, 1e-3), (1.3, 1e-7), (2.9, 3.3e-11)]:
         assert finite_difference(expr, "w", x, eps, "forward") == (f(x + eps) - f(x)) / eps
         assert finite_difference(expr, "w", x, eps, "backward") == (f(x) - f(x - eps)) / eps
-        assert (finite_difference(expr, "w", x, eps, "central")
-                == (f(x + eps) - f(x - eps)) / (2 * eps))
-        assert (finite_difference(expr, "w", x, eps, "five_point")
-                == (f(x - 2 * eps) - 8 * f(x - eps) + 8 * f(x + eps) - f(x + 2 * eps))
-                / (12 * eps))
+        assert finite_difference(expr, "w", x, eps, "central") == (f(x + eps) - f(x - eps)) / (
+            2 * eps
+        )
+        assert finite_difference(expr, "w", x, eps, "five_point") == (
+            f(x - 2 * eps) - 8 * f(x - eps) + 8 * f(x + eps) - f(x + 2 * eps)
+        ) / (12 * eps)
 
 
 def test_float32_is_computed_in_float32():
@@ -155,11 +163,15 @@ def test_vectorised_quotients_equal_the_single_ones(scheme, dtype):
     if scheme == "complex_step" and dtype == "float16":
         return
     expr = sympy.sin(w) * sympy.exp(w)
-    function_dtype = {"float64": "complex128", "float32": "complex64"}.get(dtype, dtype) \
-        if scheme == "complex_step" else dtype
+    function_dtype = (
+        {"float64": "complex128", "float32": "complex64"}.get(dtype, dtype)
+        if scheme == "complex_step"
+        else dtype
+    )
     eps = np.logspace(-12, -1, 23)
-    many = difference_quotients(compile_function(expr, "w", function_dtype), 0.9, eps, scheme,
-                                dtype)
+    many = difference_quotients(
+        compile_function(expr, "w", function_dtype), 0.9, eps, scheme, dtype
+    )
     assert many.dtype == np.dtype(dtype)
     singles = [finite_difference(expr, "w", 0.9, e, scheme, dtype) for e in eps]
     np.testing.assert_array_equal(many.astype(np.float64), singles)

@@ -23,23 +23,49 @@ w = sympy.Symbol("w", real=True)
 v = sympy.Symbol("v", real=True)
 
 REAL_EXPRESSIONS = [
-    w**2, 2 * w, w**3, 1 / w, 1 / w**2, 3 / w**2, w / 3, w + sympy.Rational(1, 10),
-    sympy.pi * w / 2, sympy.sqrt(2) * w, sympy.exp(2) + w, sympy.log(2) * w, sympy.E**w,
-    1 / (1 + sympy.exp(-w)), sympy.log(1 + sympy.exp(w)), sympy.tanh(w), sympy.sin(w) * w,
-    sympy.sqrt(w), 1 / sympy.sqrt(w), w ** sympy.Rational(1, 3), 2**w, sympy.Max(0, w),
-    sympy.Abs(w - 1), sympy.Heaviside(w), sympy.Piecewise((w, w > 1), (w**2, True)),
-    sympy.asin(w / 4), sympy.atan(w) - sympy.pi / 4, sympy.exp(-sympy.pi * w**2),
+    w**2,
+    2 * w,
+    w**3,
+    1 / w,
+    1 / w**2,
+    3 / w**2,
+    w / 3,
+    w + sympy.Rational(1, 10),
+    sympy.pi * w / 2,
+    sympy.sqrt(2) * w,
+    sympy.exp(2) + w,
+    sympy.log(2) * w,
+    sympy.E**w,
+    1 / (1 + sympy.exp(-w)),
+    sympy.log(1 + sympy.exp(w)),
+    sympy.tanh(w),
+    sympy.sin(w) * w,
+    sympy.sqrt(w),
+    1 / sympy.sqrt(w),
+    w ** sympy.Rational(1, 3),
+    2**w,
+    sympy.Max(0, w),
+    sympy.Abs(w - 1),
+    sympy.Heaviside(w),
+    sympy.Piecewise((w, w > 1), (w**2, True)),
+    sympy.asin(w / 4),
+    sympy.atan(w) - sympy.pi / 4,
+    sympy.exp(-sympy.pi * w**2),
 ]
-ANALYTIC = [e for e in REAL_EXPRESSIONS
-            if not e.has(sympy.Abs, sympy.Max, sympy.Heaviside, sympy.Piecewise)]
+ANALYTIC = [
+    e for e in REAL_EXPRESSIONS if not e.has(sympy.Abs, sympy.Max, sympy.Heaviside, sympy.Piecewise)
+]
 POINTS = np.array([0.25, 0.5, 1.0, 1.5, 3.0])
 
 
 def nearest(value: Fraction, dtype) -> float:
     """The number of `dtype` nearest to an exact rational, found by brute neighbourhood search."""
     guess = np.dtype(dtype).type(float(value))
-    candidates = [np.nextafter(guess, -np.inf, dtype=guess.dtype), guess,
-                  np.nextafter(guess, np.inf, dtype=guess.dtype)]
+    candidates = [
+        np.nextafter(guess, -np.inf, dtype=guess.dtype),
+        guess,
+        np.nextafter(guess, np.inf, dtype=guess.dtype),
+    ]
     return float(min(candidates, key=lambda c: abs(Fraction(float(c)) - value)))
 
 
@@ -115,13 +141,20 @@ def test_round_to_dtype_of_exact_and_float_values():
         round_to_dtype(1.0, "float128")
 
 
-@pytest.mark.parametrize("expr, python", [
-    (sympy.exp(w), math.exp), (sympy.tanh(w), math.tanh), (sympy.log(w), math.log),
-    (w**3, lambda t: t**3), (1 / w**2, lambda t: 1 / t**2), (sympy.sin(w) / w, lambda t:
-                                                                math.sin(t) / t),
-    (1 / (1 + sympy.exp(-w)), lambda t: 1 / (1 + math.exp(-t))),
-    (sympy.atan(w) * sympy.cosh(w), lambda t: math.atan(t) * math.cosh(t)),
-], ids=str)
+@pytest.mark.parametrize(
+    "expr, python",
+    [
+        (sympy.exp(w), math.exp),
+        (sympy.tanh(w), math.tanh),
+        (sympy.log(w), math.log),
+        (w**3, lambda t: t**3),
+        (1 / w**2, lambda t: 1 / t**2),
+        (sympy.sin(w) / w, lambda t: math.sin(t) / t),
+        (1 / (1 + sympy.exp(-w)), lambda t: 1 / (1 + math.exp(-t))),
+        (sympy.atan(w) * sympy.cosh(w), lambda t: math.atan(t) * math.cosh(t)),
+    ],
+    ids=str,
+)
 def test_float64_is_python_float_arithmetic_bit_for_bit(expr, python):
     # NumPy's own exp/tanh/power differ from the C library in the last bit for a few percent of
     # arguments on some CPUs; float64 here must be what the plain Python formula gives.
