@@ -1,17 +1,28 @@
 """The frame: page config, the sidebar every page shares (bound to the URL), and navigation."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui.sidebar import render_sidebar
 
-st.set_page_config(page_title="Derivatives, by hand and by machine", page_icon="📐", layout="wide")
+# A local favicon: a Material icon would be fetched from Google's font servers, which hosted
+# classrooms behind a firewall (and our CI) cannot reach.
+st.set_page_config(
+    page_title="Derivatives, by hand and by machine",
+    page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
+    layout="wide",
+)
 
 pages = st.navigation(
     [
-        st.Page("app_pages/overview.py", title="Overview", icon="🏠", default=True),
-        st.Page("app_pages/derivative.py", title="Derivative", icon=":material/functions:", url_path="derivative"),
-        st.Page("app_pages/error.py", title="Error vs ε", icon="📉", url_path="error"),
-        st.Page("app_pages/curve.py", title="Curve", icon="📈", url_path="curve"),
+        st.Page("app_pages/overview.py", title="Overview", icon=":material/home:", default=True),
+        st.Page("app_pages/derivative.py", title="Derivative", icon=":material/functions:",
+                url_path="derivative"),
+        st.Page("app_pages/error.py", title="Error vs ε", icon=":material/show_chart:",
+                url_path="error"),
+        st.Page("app_pages/curve.py", title="Curve", icon=":material/timeline:", url_path="curve"),
+        st.Page("app_pages/lab.py", title="The lab", icon=":material/science:", url_path="lab"),
     ]
 )
 render_sidebar()

@@ -74,11 +74,18 @@ def open_page(browser, url: str, width: int = 1366, height: int = 768):
     Returns (page, console_errors) where console_errors fills as the page logs them."""
     page = browser.new_page(viewport={"width": width, "height": height})
     errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("console", lambda msg: errors.append(msg.text) if _is_app_error(msg) else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(url)
     wait_until_idle(page)
     return page, errors
+
+
+def _is_app_error(msg) -> bool:
+    """A console error, except Streamlit's own probe of <page path>/_stcore/... on a deep link:
+    it asks there first, gets a 404, and falls back to the root (Streamlit's behaviour, not ours)."""
+    url = (msg.location or {}).get("url", "")
+    return msg.type == "error" and not ("/_stcore/" in url and "404" in msg.text)
 
 
 def wait_until_idle(page, timeout_ms: int = 30000):
@@ -86,4 +93,10 @@ def wait_until_idle(page, timeout_ms: int = 30000):
     # The script may start another run right after the first (e.g. a URL-bound widget syncing).
     page.wait_for_timeout(500)
     page.wait_for_selector(READY, timeout=timeout_ms)
-    page.wait_for_timeout(800)  # plotly and KaTeX draw after the script's last message
+    # Plotly draws after the script's last message; wait until every chart has its SVG.
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                 .every(chart => chart.querySelector('.main-svg'))""",
+        timeout=timeout_ms,
+    )
+    page.wait_for_timeout(300)

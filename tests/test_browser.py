@@ -38,8 +38,8 @@ def browser():
 def check_page(page, errors, charts: int):
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator(".katex-error").count() == 0
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == charts
     drawn = page.locator(".js-plotly-plot .main-svg")
-    assert page.locator(".js-plotly-plot").count() == charts
     # Each drawn plotly chart has at least one main-svg layer with plotted traces.
     assert drawn.count() >= charts
     for i in range(charts):
@@ -63,7 +63,7 @@ def test_page_draws_without_errors(browser, app_url, name, path, charts):
 def test_typing_a_bad_function_shows_a_message_and_keeps_the_text(browser, app_url):
     page, errors = open_page(browser, app_url + "/")
     try:
-        box = page.get_by_label("J(w) =")
+        box = page.get_by_role("textbox", name="J(w) =")
         box.fill("sin(w")
         box.press("Enter")
         wait_until_idle(page)
