@@ -405,9 +405,11 @@ def _numeric_outcome(
 def _exact_point(point) -> sympy.Expr:
     """The point as an exact SymPy number; a float means the decimal it prints as (0.1 -> 1/10),
     as if typed."""
-    if isinstance(point, sympy.Expr):
+    if isinstance(point, bool):
+        value = None
+    elif isinstance(point, sympy.Expr):
         value = point
-    elif isinstance(point, Rational) and not isinstance(point, bool):  # int, Fraction
+    elif isinstance(point, Rational):  # int, Fraction, numpy integers
         value = sympy.Rational(point.numerator, point.denominator)
     elif isinstance(point, Real) and math.isfinite(point):  # float, numpy floats
         fraction = Fraction(repr(float(point)))

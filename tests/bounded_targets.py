@@ -54,3 +54,9 @@ def allocate(n_bytes):
 
 def crash():
     os._exit(3)
+
+
+def never_finishes(*args, **kwargs):
+    """Stands in for a computation that would take far too long."""
+    while True:
+        time.sleep(1)
