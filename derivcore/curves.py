@@ -151,6 +151,11 @@ def _spread(y: np.ndarray) -> float:
     return float(hi - lo) or float(finite.max() - finite.min())
 
 
+def _midpoint(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(a + b)/2 without overflow for windows near the largest double."""
+    return a + 0.5 * (b - a)
+
+
 def _zoom_discontinuous(f: Evaluator, a: np.ndarray, b: np.ndarray) -> tuple:
     """For segments [a_i, b_i] with finite ends: is J discontinuous (or undefined) inside, and
     where (the middle of the last zoomed span)?"""
@@ -174,7 +179,7 @@ def _zoom_discontinuous(f: Evaluator, a: np.ndarray, b: np.ndarray) -> tuple:
     # Compared with the median level, not the first: a sample that lands next to a pole by luck
     # makes one level's oscillation enormous.
     typical = np.median(np.array(oscillations), axis=0)
-    return undefined | (oscillations[-1] > _KEEPS * typical), 0.5 * (lo + hi)
+    return undefined | (oscillations[-1] > _KEEPS * typical), _midpoint(lo, hi)
 
 
 def _domain_edges(f: Evaluator, a: np.ndarray, b: np.ndarray, a_defined: np.ndarray) -> tuple:
@@ -183,7 +188,7 @@ def _domain_edges(f: Evaluator, a: np.ndarray, b: np.ndarray, a_defined: np.ndar
     good = np.where(a_defined, a, b)
     bad = np.where(a_defined, b, a)
     for _ in range(_EDGE_HALVINGS):
-        mid = 0.5 * (good + bad)
+        mid = _midpoint(good, bad)
         defined = np.isfinite(f(mid))
         good = np.where(defined, mid, good)
         bad = np.where(defined, bad, mid)
@@ -193,7 +198,7 @@ def _domain_edges(f: Evaluator, a: np.ndarray, b: np.ndarray, a_defined: np.ndar
 def _with_gaps(f: Evaluator, x: np.ndarray, y: np.ndarray) -> Curve:
     """Insert nan at discontinuities and undefined holes, and the edge points of the domain."""
     spread = _spread(y)
-    mid_x = 0.5 * (x[:-1] + x[1:])
+    mid_x = _midpoint(x[:-1], x[1:])
     mid_y = f(mid_x)
     ends_defined = np.isfinite(y[:-1]) & np.isfinite(y[1:])
     with np.errstate(invalid="ignore"):
@@ -359,16 +364,23 @@ def default_window(
     if not np.isfinite(x0):
         raise ValueError(f"The point must be a finite number, got {x0}")
     half = max(2.0, 0.5 * abs(x0))
+    biggest = float(np.finfo(np.float64).max)
+
+    def window(half: float) -> tuple[float, float]:
+        # clipped so that a point near the largest double still gets a finite window
+        with np.errstate(over="ignore"):
+            return max(x0 - half, -biggest), min(x0 + half, biggest)
+
     try:
         f = _evaluator(expr, var, _values_key(values))
         d = _evaluator(_derivative(expr, var), var, _values_key(values))
     except ValueError:
-        return x0 - half, x0 + half
+        return window(half)
     y0 = float(f(np.array([x0]))[0])
     slope = float(d(np.array([x0]))[0])
     smallest = 1e-6 * max(1.0, abs(x0))
     while True:
-        xs = np.linspace(x0 - half, x0 + half, 401)
+        xs = np.linspace(*window(half), 401)
         ys = f(xs)
         explained = abs(y0) + abs(slope) * half
         if not (np.isfinite(explained) and explained > 0) or half / 2 < smallest:
@@ -376,9 +388,9 @@ def default_window(
         if _spread(ys) <= _SPREAD_LIMIT * explained:
             break
         half /= 2
-    lo, hi = x0 - half, x0 + half
+    lo, hi = window(half)
     if np.isfinite(y0):
-        centre = 200
+        centre = int(np.argmin(np.abs(xs - x0)))
         defined = np.isfinite(ys)
         left_undefined = np.flatnonzero(~defined[:centre])
         if left_undefined.size and not defined[: left_undefined[-1] + 1].any():

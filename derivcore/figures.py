@@ -232,14 +232,21 @@ def curve_figure(
 
     notes = []
     if not np.isfinite(curve.y).any():
-        notes.append(f"J is not defined anywhere on {_fmt(lo)} ≤ {var} ≤ {_fmt(hi)}")
+        notes.append(
+            f"Nothing to draw: J is undefined, or beyond ±1e100, everywhere on "
+            f"{_fmt(lo)} ≤ {var} ≤ {_fmt(hi)}"
+        )
     if not np.isfinite(y0):
         notes.append(f"J is not defined at {at}: no point, tangent or secant")
     else:
         if tangent is None:
             notes.append(f"No tangent: J is not differentiable at {at}")
         if secant is None:
-            notes.append(f"No secant: J({var} + ε) is not defined for ε = {_fmt(eps)}")
+            notes.append(
+                f"No secant: J({var} + ε) is not defined for ε = {_fmt(eps)}"
+                if eps != 0 and np.isfinite(eps)
+                else f"No secant for ε = {_fmt(eps)}: a secant needs two different points"
+            )
     for text in notes[: 1 if compact else None]:
         fig.note(text)
 

@@ -302,3 +302,11 @@ def test_window_of_a_function_of_several_variables_without_values_is_the_plain_o
     a = sympy.Symbol("a", real=True)
     assert default_window(a * sympy.log(w), "w", 0.5) == (-1.5, 2.5)
     assert default_window(a * sympy.log(w), "w", 0.5, {"a": 1})[0] == 0.0
+
+
+def test_window_near_the_largest_double_stays_finite():
+    biggest = float(np.finfo(np.float64).max)
+    lo, hi = default_window(w, "w", 1.7e308)
+    assert lo < 1.7e308 <= hi == biggest
+    lo, hi = default_window(w, "w", -1.7e308)
+    assert -biggest == lo < -1.7e308 < hi

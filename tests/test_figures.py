@@ -181,9 +181,19 @@ def test_curve_colours_are_colour_blind_safe():
 
 
 def test_curve_figure_handles_absurd_input_without_raising():
-    fig = curve_figure(sympy.exp(sympy.exp(w)), "w", 10, 1e-3)
+    fig = curve_figure(sympy.exp(sympy.exp(w)), "w", 10, 1e-3)  # e^(e^10) overflows
     strict_json(fig)
     assert not math.isnan(fig.layout.xaxis.range[0])
+    huge = curve_figure(w, "w", 1.7e308, 1e-3)  # near the largest double: the window is clipped
+    lo, hi = huge.layout.xaxis.range
+    assert math.isfinite(lo) and math.isfinite(hi) and lo < 1.7e308 <= hi
+    assert "Nothing to draw" in notes(huge)
+    strict_json(huge)
+
+
+def test_no_secant_for_a_zero_step():
+    fig = curve_figure(w**2, "w", 3, 0)
+    assert "No secant for ε = 0: a secant needs two different points" in notes(fig)
 
 
 # --- the error figure ---------------------------------------------------------------------
