@@ -1,8 +1,8 @@
 """Plotly figures for the dashboard, built by pure functions so they can be unit-tested.
 
-Readable on a projector (fonts ≥ 14 px, lines ≥ 2.5 px) and colour-blind safe: colours come from
-the Okabe–Ito palette, and every distinction carried by colour is carried by line dash or marker
-shape too.
+Readable on a projector (fonts ≥ 14 px, lines ≥ 2 px) and colour-blind safe: colours come from
+the Okabe–Ito palette; besides colour, the curve's parts differ by dash (tangent dashed, secant
+dotted, J′ dash-dot, models dashed) and the error plot's precisions by marker shape.
 """
 
 import textwrap
