@@ -17,12 +17,29 @@ st.set_page_config(
 pages = st.navigation(
     [
         st.Page("app_pages/overview.py", title="Overview", icon=":material/home:", default=True),
-        st.Page("app_pages/derivative.py", title="Derivative", icon=":material/functions:",
-                url_path="derivative"),
-        st.Page("app_pages/error.py", title="Error vs ε", icon=":material/show_chart:",
-                url_path="error"),
+        st.Page(
+            "app_pages/derivative.py",
+            title="Derivative",
+            icon=":material/functions:",
+            url_path="derivative",
+        ),
+        st.Page(
+            "app_pages/error.py", title="Error vs ε", icon=":material/show_chart:", url_path="error"
+        ),
         st.Page("app_pages/curve.py", title="Curve", icon=":material/timeline:", url_path="curve"),
         st.Page("app_pages/lab.py", title="The lab", icon=":material/science:", url_path="lab"),
+        st.Page(
+            "app_pages/exercises.py",
+            title="Exercises",
+            icon=":material/edit_note:",
+            url_path="exercises",
+        ),
+        st.Page(
+            "app_pages/chain_rule.py",
+            title="Chain rule",
+            icon=":material/account_tree:",
+            url_path="chain-rule",
+        ),
     ]
 )
 render_sidebar()

@@ -1,4 +1,5 @@
-"""Curve: J with its tangent and the secant for ε; shrink ε and watch the secant become the tangent."""
+"""Curve: J with its tangent and the secant for ε; shrink ε and watch the secant turn into the
+tangent."""
 
 import streamlit as st
 
@@ -42,7 +43,13 @@ if eps is None:
 
 st.plotly_chart(
     curve_figure(
-        fn.expr, var, inputs.x, eps, lo, hi, show_derivative=show_derivative,
+        fn.expr,
+        var,
+        inputs.x,
+        eps,
+        lo,
+        hi,
+        show_derivative=show_derivative,
         values=inputs.values,
     ),
     key="curve_plot",

@@ -32,7 +32,10 @@ schemes = controls[0].multiselect(
 )
 dtypes = controls[1].multiselect("Precisions", DTYPES, default=["float64"], key="dtypes")
 kind = controls[2].radio(
-    "Show", ["abs", "rel"], key="error_kind", horizontal=True,
+    "Show",
+    ["abs", "rel"],
+    key="error_kind",
+    horizontal=True,
     format_func={"abs": "absolute error", "rel": "relative error"}.get,
 )
 toggles = st.columns(3)

@@ -41,4 +41,4 @@ for example in LAB_EXAMPLES:
         )
     st.markdown(example.shows)
     for caveat in example.caveats:
-        st.warning(caveat, icon="⚠️")
+        st.warning(caveat, icon=":material/warning:")

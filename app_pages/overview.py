@@ -25,7 +25,9 @@ left.markdown("**The function**")
 left.latex(f"J({var}) = {fn.latex}")
 middle.markdown("**Its derivative (symbolic)**")
 middle.latex(rf"\frac{{\partial J}}{{\partial {var}}} = {fn.derivative_latex}")
-right.markdown(f"**Exact value at {var} = {inputs.point}**" if inputs.point is not None else "**Exact value**")
+right.markdown(
+    f"**Exact value at {var} = {inputs.point}**" if inputs.point is not None else "**Exact value**"
+)
 exact = None
 if inputs.point is not None:
     exact = derivative_at(fn.expr, var, inputs.point, inputs.values)

@@ -15,9 +15,24 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-PAGES = ["pages/overview.py", "pages/derivative.py", "pages/error.py", "pages/curve.py"]
-FUNCTIONS = ["w^2", "1/w^2", "w^3", "sin(w)", "exp(w)", "log(w)", "sigmoid(w)", "tanh(w)",
-             "sqrt(w)", "w^2 sin(w)"]
+PAGES = [
+    "app_pages/overview.py",
+    "app_pages/derivative.py",
+    "app_pages/error.py",
+    "app_pages/curve.py",
+]
+FUNCTIONS = [
+    "w^2",
+    "1/w^2",
+    "w^3",
+    "sin(w)",
+    "exp(w)",
+    "log(w)",
+    "sigmoid(w)",
+    "tanh(w)",
+    "sqrt(w)",
+    "w^2 sin(w)",
+]
 
 
 def timed(run) -> float:
@@ -27,8 +42,10 @@ def timed(run) -> float:
 
 
 def main(repeats: int = 1) -> None:
-    print(f"{'page':<22}{'new function ms':>18}{'ε change ms':>14}   (median over "
-          f"{len(FUNCTIONS) * repeats} functions)")
+    print(
+        f"{'page':<22}{'new function ms':>18}{'ε change ms':>14}   (median over "
+        f"{len(FUNCTIONS) * repeats} functions)"
+    )
     for page in PAGES:
         new, moved = [], []
         for r in range(repeats):

@@ -16,9 +16,7 @@ def _focus(sweep: ErrorSweep) -> tuple[str, str]:
 
 def error_explanation(sweep: ErrorSweep, eps: float | None) -> str:
     """Markdown: truncation + rounding, E(ε) ≈ C·ε^p + R/ε, tied to this J, this point and ε."""
-    if not any(
-        not sweep.not_applicable(s, d) for s in sweep.schemes for d in sweep.dtypes
-    ):
+    if not any(not sweep.not_applicable(s, d) for s in sweep.schemes for d in sweep.dtypes):
         return "None of the chosen schemes applies to this function."
     scheme, dtype = _focus(sweep)
     model = sweep.model(scheme, dtype)
@@ -32,11 +30,13 @@ def error_explanation(sweep: ErrorSweep, eps: float | None) -> str:
         f"The error of the nudge has two parts. **Truncation**: Taylor's theorem says "
         f"k = J′({var}) + C·ε^{model.order} + …, so this part shrinks as ε shrinks. "
         f"**Rounding**: a {dtype} keeps about {_digits(u)} significant digits (u ≈ {u:.1e}); "
-        f"J({var}+ε) and J({var}) each carry an error of about u·|J|, the subtraction of two nearly "
-        "equal numbers keeps that error while the difference itself shrinks, and dividing by ε "
+        f"J({var}+ε) and J({var}) each carry an error of about u·|J|, the subtraction of two "
+        "nearly equal numbers keeps that error while the difference itself shrinks, and dividing "
+        "by ε "
         "magnifies it. Together:",
         rf"$$E(\varepsilon) \approx C\,\varepsilon^{{{model.order}}} + \frac{{R}}{{\varepsilon}},"
-        rf"\quad C = {_tex(model.truncation_coefficient)},\ R = {_tex(model.rounding_coefficient)}$$",
+        rf"\quad C = {_tex(model.truncation_coefficient)},"
+        rf"\ R = {_tex(model.rounding_coefficient)}$$",
     ]
     if model.best_eps:
         text.append(

@@ -1,4 +1,5 @@
-"""The lab's nudge: J(w), J(w + ε) and k = (J(w + ε) − J(w))/ε in float64, printed as Python does."""
+"""The lab's nudge: J(w), J(w + ε) and k = (J(w + ε) − J(w))/ε in float64, printed as Python
+prints them."""
 
 import math
 from dataclasses import dataclass

@@ -12,7 +12,11 @@ def sweep_to_csv(sweep: ErrorSweep) -> str:
     header = ["eps"]
     columns = []
     for scheme, dtype in pairs:
-        header += [f"k_{scheme}_{dtype}", f"abs_error_{scheme}_{dtype}", f"rel_error_{scheme}_{dtype}"]
+        header += [
+            f"k_{scheme}_{dtype}",
+            f"abs_error_{scheme}_{dtype}",
+            f"rel_error_{scheme}_{dtype}",
+        ]
         columns += [
             sweep.estimate(scheme, dtype),
             sweep.abs_error(scheme, dtype),

@@ -12,8 +12,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
@@ -29,9 +35,22 @@ def running_app(port: int | None = None):
     """`streamlit run app.py` on localhost; yields its base URL and stops it afterwards."""
     port = port or free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     url = f"http://127.0.0.1:{port}"
@@ -83,7 +102,7 @@ def open_page(browser, url: str, width: int = 1366, height: int = 768):
 
 def _is_app_error(msg) -> bool:
     """A console error, except Streamlit's own probe of <page path>/_stcore/... on a deep link:
-    it asks there first, gets a 404, and falls back to the root (Streamlit's behaviour, not ours)."""
+    it asks there first, gets a 404, and falls back to the root (Streamlit's doing, not ours)."""
     url = (msg.location or {}).get("url", "")
     return msg.type == "error" and not ("/_stcore/" in url and "404" in msg.text)
 

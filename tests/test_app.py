@@ -7,7 +7,12 @@ from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
-PAGES = ["app_pages/overview.py", "app_pages/derivative.py", "app_pages/error.py", "app_pages/curve.py"]
+PAGES = [
+    "app_pages/overview.py",
+    "app_pages/derivative.py",
+    "app_pages/error.py",
+    "app_pages/curve.py",
+]
 
 
 def run_app(page=None, **query):
@@ -109,7 +114,9 @@ def test_bad_numbers_show_a_message(key, value, words):
     assert "w^{2}" in latex_text(at)
 
 
-@pytest.mark.parametrize(("f", "at_", "words"), [("1/w", "0", "not defined"), ("log(w)", "-1", "not")])
+@pytest.mark.parametrize(
+    ("f", "at_", "words"), [("1/w", "0", "not defined"), ("log(w)", "-1", "not")]
+)
 def test_points_outside_the_domain_are_explained(f, at_, words):
     at = run_app(f=f, at=at_)
     assert words in messages(at)
@@ -135,9 +142,28 @@ def test_curve_page_draws_the_curve():
 
 
 FUNCTIONS = [
-    "w^2", "2w", "w^3", "1/w", "1/w^2", "sin(w)", "cos(w)", "tan(w)", "exp(w)", "log(w)",
-    "sqrt(w)", "abs(w)", "sigmoid(w)", "tanh(w)", "softplus(w)", "relu(w)", "7", "e^(-w^2)",
-    "sin(w)/w", "w^w", "(w*x + b - y)^2", "asin(w)",
+    "w^2",
+    "2w",
+    "w^3",
+    "1/w",
+    "1/w^2",
+    "sin(w)",
+    "cos(w)",
+    "tan(w)",
+    "exp(w)",
+    "log(w)",
+    "sqrt(w)",
+    "abs(w)",
+    "sigmoid(w)",
+    "tanh(w)",
+    "softplus(w)",
+    "relu(w)",
+    "7",
+    "e^(-w^2)",
+    "sin(w)/w",
+    "w^w",
+    "(w*x + b - y)^2",
+    "asin(w)",
 ]
 
 

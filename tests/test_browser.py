@@ -6,7 +6,6 @@ Screenshots land in tests/screenshots/ for a person to look at."""
 from pathlib import Path
 
 import pytest
-
 from browser_support import chromium, open_page, running_app, wait_until_idle
 
 pytestmark = pytest.mark.browser

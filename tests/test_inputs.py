@@ -9,8 +9,13 @@ from derivcore.inputs import parse_point, parse_points, parse_step
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("3", sympy.Integer(3)), ("-0.5", sympy.Rational(-1, 2)), ("pi/4", sympy.pi / 4),
-     ("2e-3", sympy.Rational(1, 500)), (" 4 ", sympy.Integer(4))],
+    [
+        ("3", sympy.Integer(3)),
+        ("-0.5", sympy.Rational(-1, 2)),
+        ("pi/4", sympy.pi / 4),
+        ("2e-3", sympy.Rational(1, 500)),
+        (" 4 ", sympy.Integer(4)),
+    ],
 )
 def test_points_are_exact_numbers(text, value):
     assert parse_point(text) == value
@@ -18,8 +23,13 @@ def test_points_are_exact_numbers(text, value):
 
 @pytest.mark.parametrize(
     ("text", "words"),
-    [("", "Type a value"), ("w", "only"), ("1/0", "not a finite"), ("10^400", "too large"),
-     ("sqrt(-1)", "not a finite real")],
+    [
+        ("", "Type a value"),
+        ("w", "only"),
+        ("1/0", "not a finite"),
+        ("10^400", "too large"),
+        ("sqrt(-1)", "not a finite real"),
+    ],
 )
 def test_bad_points_are_refused_with_a_reason(text, words):
     with pytest.raises(ExpressionError) as err:

@@ -32,7 +32,9 @@ def test_numbers_print_the_way_the_lab_prints_them():
 
 
 def test_comparison_at_the_labs_points():
-    rows = compare_at_points(w**2, "w", [sympy.Integer(2), sympy.Integer(3), sympy.Integer(-3)], 1e-3)
+    rows = compare_at_points(
+        w**2, "w", [sympy.Integer(2), sympy.Integer(3), sympy.Integer(-3)], 1e-3
+    )
     assert [row.exact for row in rows] == ["4", "6", "-6"]
     # k = (2 + 0.001)**2 - 4)/0.001 = 4.001 up to rounding.
     assert abs(rows[0].k - 4.001) < 1e-9

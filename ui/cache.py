@@ -2,10 +2,13 @@
 
 import streamlit as st
 
-from derivcore.bounded import WorkTimeout
+from derivcore.answers import AnswerCheck, check_answer
+from derivcore.bounded import WorkTimeout, run_bounded
 from derivcore.error_sweep import ErrorSweep, default_eps_grid, error_sweep
 from derivcore.expressions import ExpressionError
+from derivcore.graph import computation_graph, gradient_check
 from derivcore.prepared import PreparedFunction, differentiate, prepare
+from derivcore.steps import derivative_steps
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -31,7 +34,13 @@ def error_sweep_for(
     """The sweep over the standard ε grid at x. `key` (Inputs.cache_key) identifies the function
     and the other variables' values; ε is not part of it: moving ε only moves a marker."""
     return error_sweep(
-        _function.expr, _function.var, x, default_eps_grid(), schemes, dtypes, step_trick,
+        _function.expr,
+        _function.var,
+        x,
+        default_eps_grid(),
+        schemes,
+        dtypes,
+        step_trick,
         _values or None,
     )
 
@@ -45,3 +54,31 @@ def derivative_of_order(
         return differentiate(_function.expr, var, order)[1], None
     except (WorkTimeout, ValueError) as err:
         return None, getattr(err, "message", str(err))
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def derivation_steps(_expr, text: str, var: str) -> tuple[list | None, str | None]:
+    """(the derivation step by step, None) or (None, message), under the time bound."""
+    try:
+        return run_bounded(derivative_steps, _expr, var), None
+    except (WorkTimeout, ValueError) as err:
+        return None, getattr(err, "message", str(err))
+
+
+def checked_answer(expr, answer: str, var: str, domain) -> tuple[AnswerCheck | None, str | None]:
+    """(the check of the student's answer, None) or (None, message), under the time bound."""
+    try:
+        return run_bounded(check_answer, expr, answer, var, domain), None
+    except WorkTimeout as err:
+        return None, err.message
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def graph_with_check(_expr, _values: dict, key: tuple, point: str):
+    """(graph, gradient checks, None) or (None, None, message) under the time bound; `key` and
+    `point` identify `_expr` and `_values` for the cache."""
+    try:
+        graph = run_bounded(computation_graph, _expr, _values)
+        return graph, run_bounded(gradient_check, graph), None
+    except (WorkTimeout, ValueError) as err:
+        return None, None, getattr(err, "message", str(err))

@@ -8,7 +8,7 @@ import sympy
 
 from derivcore.expressions import ExpressionError
 from derivcore.inputs import parse_point, parse_step
-from derivcore.prepared import PreparedFunction, variables_of
+from derivcore.prepared import PreparedFunction, default_variable, variables_of
 from ui.cache import prepared_function
 from ui.messages import show_input_problem
 
@@ -90,10 +90,14 @@ def render_sidebar() -> Inputs:
         if problem:
             problems.append(problem)
             variables = ["w"]
-        var = variables[0] if variables else "w"
+        var = default_variable(variables)
         if len(variables) > 1:
             var = st.selectbox(
-                "Differentiate with respect to", variables, key="var", bind="query-params"
+                "Differentiate with respect to",
+                variables,
+                index=variables.index(var),
+                key="var",
+                bind="query-params",
             )
         values: dict[str, sympy.Expr] = {}
         for other in (v for v in variables if v != var):
@@ -113,7 +117,10 @@ def render_sidebar() -> Inputs:
                 problems.append(Problem("Function", text, message))
 
         point_text = st.text_input(
-            f"Point {var} =", value=DEFAULT_POINT, key="at", bind="query-params",
+            f"Point {var} =",
+            value=DEFAULT_POINT,
+            key="at",
+            bind="query-params",
             help="Any number or constant expression: 3, -0.5, pi/4, 1e-3.",
         )
         point, problem = _read(f"Point {var}", point_text, parse_point, var)
@@ -121,7 +128,10 @@ def render_sidebar() -> Inputs:
             problems.append(problem)
 
         eps_text = st.text_input(
-            "Step ε =", value=DEFAULT_EPS, key="eps", bind="query-params",
+            "Step ε =",
+            value=DEFAULT_EPS,
+            key="eps",
+            bind="query-params",
             help="Type any positive number (0.001, 3e-9), or move it by decades below.",
         )
         eps, problem = _read("Step ε", eps_text, parse_step)
@@ -130,7 +140,9 @@ def render_sidebar() -> Inputs:
         else:
             st.session_state["eps_decade"] = _nearest_decade(eps)
         st.select_slider(
-            "Move ε by decades", options=DECADES, key="eps_decade",
+            "Move ε by decades",
+            options=DECADES,
+            key="eps_decade",
             on_change=_set_eps_from_decade,
         )
 
@@ -144,4 +156,3 @@ def render_sidebar() -> Inputs:
 def current_inputs() -> Inputs:
     """The inputs the frame read on this run (pages call this)."""
     return st.session_state["inputs"]
-

@@ -1,0 +1,85 @@
+"""Chain rule: J as a computation graph, values forward, gradients backward (backprop)."""
+
+import streamlit as st
+
+from derivcore.graph import GRAPH_PRESETS, chain_rule_product, nudge_check
+from ui.cache import graph_with_check
+from ui.sidebar import current_inputs
+
+inputs = current_inputs()
+st.title("The chain rule as a computation graph")
+st.caption(
+    "Each box is one operation. The forward pass computes every value; the backward pass starts "
+    "from ∂J/∂J = 1 and multiplies local derivatives along the edges: that is back-propagation."
+)
+
+
+def _use_preset(preset) -> None:
+    st.session_state["f"] = preset.text
+    for name, value in preset.values.items():
+        st.session_state["at" if name == "w" else f"value_{name}"] = str(value)
+
+
+presets = st.columns(len(GRAPH_PRESETS))
+for column, preset in zip(presets, GRAPH_PRESETS, strict=True):
+    column.button(preset.name, on_click=_use_preset, args=(preset,), key=f"preset:{preset.text}")
+
+fn = inputs.function
+if fn is None or inputs.point is None:
+    st.info("Fix the inputs in the sidebar to see the computation graph.")
+    st.stop()
+
+values = {**inputs.values, inputs.var: inputs.point}
+graph, checks, problem = graph_with_check(fn.expr, values, inputs.cache_key, str(inputs.point))
+if problem:
+    st.warning(problem)
+    st.stop()
+for note in graph.problems:
+    st.warning(note)
+
+names = [node.name for node in graph.nodes]
+picked = st.selectbox(
+    "Pick a node to follow the chain rule to it",
+    names,
+    index=names.index(inputs.var) if inputs.var in names else 0,
+    key="node",
+    format_func=lambda name: f"{name} = {graph.node(name).label}",
+)
+st.graphviz_chart(graph.to_dot(highlight=picked))
+
+node = graph.node(picked)
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**The chain rule for ∂J/∂{picked}**")
+    st.latex(chain_rule_product(graph, picked).latex)
+with right:
+    st.markdown(f"**The lab's check: nudge {picked} by ε**")
+    check = nudge_check(graph, picked)
+    st.code(
+        f"{picked}      = {check.value!r}\n"
+        f"J          = {check.J_base!r}\n"
+        f"J(nudged)  = {check.J_epsilon!r}   (ε = {check.eps:g})\n"
+        f"ΔJ/ε       = {check.estimate!r}\n"
+        f"∂J/∂{picked:<6} = {check.grad!r}\n"
+        f"relative difference = {check.relative_difference:.1e}",
+        language=None,
+    )
+
+st.subheader("The gradient, and a gradient check")
+st.caption(
+    "Backprop's gradient against central differences (J(v+ε) − J(v−ε))/2ε. The usual rule of "
+    "thumb: a relative difference below about 1e-7 means the gradient is right."
+)
+st.dataframe(
+    [
+        {
+            "variable": name,
+            "∂J/∂variable (backprop)": repr(check.gradient),
+            "central difference": repr(check.numerical),
+            "relative difference": f"{check.relative_difference:.1e}",
+            "passes (< 1e-7)": "yes" if check.passes else "no",
+        }
+        for name, check in checks.items()
+    ],
+    hide_index=True,
+)
