@@ -59,6 +59,8 @@ _ZYGOTE_BOOT = (
 # A worker also stops itself (SIGALRM, default action: terminate) this long after its own time
 # limit, in case the parent that should kill it is gone or stuck.
 _SELF_STOP_GRACE = 5
+# Seconds the zygote may take to start (import SymPy, warm up) or to fork, before we give up.
+_ZYGOTE_LIMIT = 60
 _LENGTH = struct.Struct("!Q")
 _PID = struct.Struct("!q")
 
@@ -256,6 +258,9 @@ class _Zygote:
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
             env=env,
+            # Own session: Ctrl+C in the server's terminal is for the server, which then cleans
+            # up; the zygote and idle workers also exit by themselves when their sockets close.
+            start_new_session=True,
         )
         theirs.close()
         self._control = ours
@@ -264,7 +269,8 @@ class _Zygote:
         ours, theirs = socket.socketpair()
         try:
             socket.send_fds(self._control, [b"F"], [theirs.fileno()])
-            (pid,) = _PID.unpack(_recv_exactly(self._control, _PID.size, None))
+            reply = _recv_exactly(self._control, _PID.size, time.monotonic() + _ZYGOTE_LIMIT)
+            (pid,) = _PID.unpack(reply)
         except BaseException:
             ours.close()
             raise
@@ -379,7 +385,8 @@ def _get_pool() -> _Pool:
 
 
 def warm_up() -> None:
-    """Start the worker pool now (it otherwise starts on the first call, taking ~0.5 s)."""
+    """Start the worker pool now; it otherwise starts on the first call, which then waits about
+    1-2 s (the zygote imports and warms up SymPy) before its own time limit begins."""
     if not _in_worker:
         _get_pool()
 
@@ -402,6 +409,15 @@ def run_bounded(fn: Callable[..., Any], *args: Any, timeout: float | None = None
     # Pickle here, so that a function that cannot be sent fails at once without using a worker.
     job = pickle.dumps((timeout, fn, args, kwargs), pickle.HIGHEST_PROTOCOL)
     return _get_pool().run(job, timeout)
+
+
+def _forget_pool_in_child() -> None:
+    # A process forked from ours must not use (or, at its exit, kill) our workers.
+    global _pool, _pool_lock
+    _pool, _pool_lock = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_pool_in_child)
 
 
 @atexit.register

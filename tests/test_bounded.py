@@ -234,3 +234,19 @@ def test_it_works_from_a_streamlit_script_thread():
     app = AppTest.from_string(script, default_timeout=30).run()
     assert not app.exception
     assert app.markdown[0].value == "-1/w**2"
+
+
+def test_a_process_forked_from_ours_does_not_inherit_the_pool():
+    from derivcore import bounded
+
+    run_bounded(targets.add, 1, 1)  # the pool exists in this process
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child only reports and leaves, without running any exit handlers
+        os.write(write_end, b"1" if bounded._pool is None else b"0")
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(read_end, 1) == b"1"
+    os.close(read_end)
+    os.close(write_end)
+    assert run_bounded(targets.add, 1, 1) == 2
