@@ -37,6 +37,7 @@ from derivcore.numeric import round_to_dtype
 
 UNIT_ROUNDOFF = {"float64": 2.0**-53, "float32": 2.0**-24, "float16": 2.0**-11}
 
+_FLOAT16_STEP_UNDERFLOW = 2.0**-25
 HIGHEST_DERIVATIVE = 9  # the model looks at J⁽ⁿ⁾ for n ≤ 9
 
 # (Σ|cᵢ|/d, Σ_{aᵢ≠0}|cᵢ|/d) for the rounding of the function values and of the points.
@@ -276,6 +277,11 @@ def error_model(
                 f"{_derivative_name(terms[0][0])} is tiny here, so near the best ε the "
                 f"term {_term_text(scheme, n)} (order {order}) dominates."
             )
+    if dtype == "float16":
+        notes.append(
+            f"In float16 ε itself rounds to 0 below {_FLOAT16_STEP_UNDERFLOW:.3g} (half the "
+            f"smallest subnormal), where k = 0/0."
+        )
     if scheme == "complex_step" or rounding == 0:
         notes.append(
             "Rounding does not grow as ε shrinks here: any ε below best_eps gives about "

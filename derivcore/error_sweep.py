@@ -68,7 +68,8 @@ def _precise_derivative(expr, var, x: float, parameters: tuple, dps: int):
     """J′(x) in this thread's mpmath context at `dps` digits (nan where undefined)."""
     context = mp_context(dps)
     arguments = [context.mpf(v) for v in (x, *parameters)]
-    return precise_value(precise_function(_first_derivative(expr, var), var), context, *arguments)
+    function = precise_function(_first_derivative(expr, var), var, other_names(expr, var))
+    return precise_value(function, context, *arguments)
 
 
 @functools.lru_cache(maxsize=256)
@@ -269,6 +270,7 @@ class ErrorSweep:
         self._models: dict[tuple[str, str], ErrorModel] = {}
         self._exact: dict[str, np.ndarray] = {}
         self._errors: dict[tuple[str, str], np.ndarray] = {}
+        self._best: dict[tuple[str, str], tuple[float, float] | None] = {}
         # A sweep may be shared between sessions (threads): lazy work happens under this lock.
         self._lock = threading.RLock()
         for dtype in dtypes:
@@ -327,6 +329,14 @@ class ErrorSweep:
             return _Reference(math.nan, math.nan, math.nan, reason)
         context = mp_context(REFERENCE_DIGITS)
         high = float(derivative)
+        if not math.isfinite(high):
+            return _Reference(
+                math.nan,
+                math.nan,
+                math.nan,
+                f"J′ at {self.var} = {x!r} is about {context.nstr(derivative, 3)}, beyond the "
+                f"range of float64",
+            )
         low = float(derivative - high)
         return _Reference(high, low, float(derivative - high - low), None)
 
@@ -422,9 +432,10 @@ class ErrorSweep:
             cause = self._why(0, dtype, np.ones(1, dtype=bool))[0][1]
             return f"J cannot be computed at {x_text} itself: {cause}."
         parts = []
-        zero_step = missing & (stencil.h == 0)
+        step = stencil.imaginary_step if scheme == "complex_step" else stencil.h
+        zero_step = missing & (step == 0)
         if zero_step.any():
-            if self.step_trick:
+            if self.step_trick and scheme != "complex_step":
                 parts.append(
                     (
                         zero_step,
@@ -494,19 +505,28 @@ class ErrorSweep:
         if remaining.any():
             with np.errstate(all="ignore"):
                 wide = compile_function(self.expr, self.var, "float64", self._values)(points)
-            overflow = remaining & np.isfinite(wide)
+            overflow = remaining & (np.isfinite(wide) | self._finite_in_mpmath(points, remaining))
             if overflow.any():
-                found.append(
-                    (
-                        overflow,
-                        f"J({arm}) overflows {dtype} (largest finite value "
-                        f"{float(np.finfo(dtype).max):g})",
-                    )
-                )
+                largest = float(np.finfo(dtype).max)
+                found.append((overflow, f"J({arm}) overflows {dtype} (largest {largest:g})"))
                 remaining &= ~overflow
             if remaining.any():
                 found.append((remaining, f"J({arm}) is not a finite number"))
         return found
+
+    def _finite_in_mpmath(self, points: np.ndarray, where: np.ndarray) -> np.ndarray:
+        """Whether J is finite at these points in exact arithmetic (then a float inf there is
+        overflow, not a pole): judged at one representative point, the first in `where`."""
+        first = int(np.flatnonzero(where)[0])
+        context = mp_context(TAYLOR_DIGITS)
+        parameters = [context.mpf(p) for p in self._parameters("float64")]
+        value = precise_value(
+            precise_function(self.expr, self.var),
+            context,
+            context.mpf(float(points[first])),
+            *parameters,
+        )
+        return np.full(where.shape, bool(context.isfinite(value)))
 
     # ---- model and summaries ------------------------------------------------------------------
 
@@ -536,6 +556,12 @@ class ErrorSweep:
         log10|k − J′| over ±0.5 decade of ε (at least 5 points): the typical error near the
         bottom of the V, not a lucky cancellation. None when there is no error to measure."""
         error = self.abs_error(scheme, dtype)
+        with self._lock:
+            if (scheme, dtype) not in self._best:
+                self._best[scheme, dtype] = self._measured_best(error)
+        return self._best[scheme, dtype]
+
+    def _measured_best(self, error: np.ndarray) -> tuple[float, float] | None:
         usable = ~np.isnan(error)
         if not usable.any():
             return None
@@ -611,36 +637,37 @@ class ErrorSweep:
                 cache[key] = precise_value(function, context, point, *fixed)
             return cache[key]
 
+        points: dict[int, tuple] = {}  # per ε: e and x − 2e, x − e, x + e, x + 2e
+
         def error_at(scheme: str, i: int) -> float:
             if missing:
                 return math.nan
             eps = float(self.eps[i])
             context.dps = self._exact_digits(eps)
-            e = context.mpf(eps)
+            if i not in points:
+                e = context.mpf(eps)
+                points[i] = (e, x - 2 * e, x - e, x + e, x + 2 * e)
+            e, minus2, minus1, plus1, plus2 = points[i]
             if scheme == "complex_step":
                 values = [f(context.mpc(x, e))]
                 k = values[0].imag / e
+            elif scheme == "forward":
+                values = [at_x, f(plus1)]
+                k = (values[1] - at_x) / e
+            elif scheme == "backward":
+                values = [at_x, f(minus1)]
+                k = (at_x - values[1]) / e
+            elif scheme == "central":
+                values = [f(plus1), f(minus1)]
+                k = (values[0] - values[1]) / (2 * e)
             else:
-                points = {
-                    "forward": (x + e,),
-                    "backward": (x - e,),
-                    "central": (x + e, x - e),
-                    "five_point": (x - 2 * e, x - e, x + e, x + 2 * e),
-                }[scheme]
-                values = [at_x] + [f(p) for p in points]
-                if scheme == "forward":
-                    k = (values[1] - at_x) / e
-                elif scheme == "backward":
-                    k = (at_x - values[1]) / e
-                elif scheme == "central":
-                    k = (values[1] - values[2]) / (2 * e)
-                else:
-                    k = (values[1] - 8 * values[2] + 8 * values[3] - values[4]) / (12 * e)
+                values = [f(minus2), f(minus1), f(plus1), f(plus2)]
+                k = (values[0] - 8 * values[1] + 8 * values[2] - values[3]) / (12 * e)
             if not context.isfinite(k):
                 return math.nan
-            error = abs(k - derivative)
-            noise = context.ldexp(max(abs(v) for v in values) / e, 10 - context.prec)
-            return 0.0 if error <= noise else float(error)
+            error = float(abs(k - derivative))
+            size = max(float(abs(v)) for v in values)
+            return 0.0 if error <= math.ldexp(size / eps, 10 - context.prec) else error
 
         curves = {}
         for scheme in self.schemes:

@@ -9,7 +9,8 @@
 x, ε and every value of f are numbers of the dtype and every operation rounds in it (the complex
 step runs in complex128 / complex64; NumPy has no complex type built on float16). With
 `step_trick`, h′ = (x + ε) − x, computed in the dtype, replaces ε everywhere: x + h′ is exactly
-representable, so the step the quotient divides by is the step that was really taken.
+representable, so the step the quotient divides by is the step that was really taken. (The
+complex step rounds no x + ε, so it ignores the trick.)
 """
 
 from __future__ import annotations
@@ -125,6 +126,8 @@ class Stencil:
         with np.errstate(all="ignore"):
             rounded_eps = np.asarray(eps, dtype=np.float64).astype(self.dtype)
             self.h = (self.x + rounded_eps) - self.x if step_trick else rounded_eps
+        # x + iε rounds nothing (ε is the imaginary part): the complex step never needs the trick
+        self.imaginary_step = rounded_eps
         self._function = function
         self._complex_function = complex_function
         self._values: dict[int, np.ndarray] = {}
@@ -145,8 +148,8 @@ class Stencil:
         """f(x + i·h) in the complex type."""
         if "complex" not in self._values:
             complex_type = np.dtype(COMPLEX_DTYPES[self.dtype.name])
-            z = np.empty(self.h.shape, dtype=complex_type)
-            z.real, z.imag = self.x, self.h
+            z = np.empty(self.imaginary_step.shape, dtype=complex_type)
+            z.real, z.imag = self.x, self.imaginary_step
             self._values["complex"] = self._complex_function(z)
         return self._values["complex"]
 
@@ -180,7 +183,7 @@ class Stencil:
     def _complex_quotient(self) -> np.ndarray:
         fz = self.complex_value()
         with np.errstate(all="ignore"):
-            k = fz.imag / self.h
+            k = fz.imag / self.imaginary_step
             usable = np.isfinite(fz) & self.real_at_x()
         return np.where(usable, k, np.nan).astype(self.dtype)
 

@@ -196,6 +196,8 @@ def _python_scalar(function: Callable, numpy_fallback: Callable, arity: int = 1)
 
     `math.log(0)` raises, IEEE says -inf; `math.exp(1000)` raises, IEEE says inf. The NumPy
     fallback only ever produces these non-finite values, so its last bit never matters.
+    The common case maps `function` over a list (twice as fast as np.frompyfunc); only when
+    something raises or comes out complex is the array redone value by value.
     """
 
     def scalar(*arguments):
@@ -204,16 +206,16 @@ def _python_scalar(function: Callable, numpy_fallback: Callable, arity: int = 1)
         except (ValueError, OverflowError, ZeroDivisionError):
             with np.errstate(all="ignore"):
                 return float(numpy_fallback(*(np.float64(a) for a in arguments)))
-        return (
-            result
-            if isinstance(result, float)
-            else (float(result) if isinstance(result, int) else math.nan)
-        )  # complex: not real
-
-    elementwise = np.frompyfunc(scalar, arity, 1)
+        return float(result) if isinstance(result, (float, int)) else math.nan  # complex: no
 
     def apply(*arguments):
-        return np.asarray(elementwise(*arguments), dtype=np.float64)
+        arrays = np.broadcast_arrays(*(np.asarray(a) for a in arguments))
+        columns = [a.ravel().tolist() for a in arrays]
+        try:
+            flat = np.fromiter(map(function, *columns), np.float64, len(columns[0]))
+        except (ValueError, OverflowError, ZeroDivisionError, TypeError):
+            flat = np.fromiter(map(scalar, *columns), np.float64, len(columns[0]))
+        return flat.reshape(arrays[0].shape)
 
     return apply
 

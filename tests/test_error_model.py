@@ -149,6 +149,12 @@ def test_breakdown_eps_by_hand():
         assert x + np.dtype(dtype).type(np.nextafter(limit, 1.0)) != x
 
 
+def test_float16_model_says_that_the_step_itself_underflows():
+    model = error_model("forward", "float16", 3.0, SQUARE_AT_3)
+    assert "2.98e-08" in model.note
+    assert model.breakdown_eps == 2.0**-10 + 2.0**-21  # half-spacing at 3, up to its midpoint
+
+
 def test_models_that_cannot_exist():
     undefined = error_model("forward", "float64", 0.0, [math.nan] * 10)
     assert undefined.best_eps is None and math.isnan(undefined.truncation_coefficient)

@@ -281,6 +281,20 @@ def test_other_variables_are_held_at_their_values():
     assert sweep.reference("float64") == 3.0
 
 
+def test_constant_and_overflowing_functions_are_explained():
+    constant = error_sweep(sympy.Integer(5), "w", 2.0, GRID[::20], SCHEMES, DTYPES)
+    assert constant.reference("float64") == 0.0
+    assert np.isnan(constant.rel_error("forward", "float64")).all()
+    assert (constant.abs_error("central", "float32") == 0).all()
+    assert constant.model("central", "float64").best_eps is None
+    # e^700 is finite in float64 but overflows float32; e^1e6 overflows even J′ in float64
+    big = error_sweep(sympy.exp(w), "w", 700.0, GRID[::20], ["forward"], DTYPES)
+    assert big.nan_reason("forward", "float64") is None
+    assert "overflows float32" in big.nan_reason("forward", "float32")
+    huge = error_sweep(sympy.exp(w), "w", 1e6, GRID[::20], ["forward"], ["float64"])
+    assert "beyond the range of float64" in huge.nan_reason("forward", "float64")
+
+
 def test_invalid_input_is_refused():
     with pytest.raises(ValueError, match="ε must be a positive number"):
         error_sweep(w**2, "w", 3, [1e-3, 0.0], SCHEMES, DTYPES)

@@ -155,6 +155,11 @@ def test_step_trick_divides_by_the_step_really_taken():
     k = finite_difference(w**2, "w", x, eps, "forward", step_trick=True)
     assert k == ((x + h) ** 2 - x**2) / h
     assert abs(k - 0.2) < abs(finite_difference(w**2, "w", x, eps, "forward") - 0.2)
+    # x + iε rounds nothing, so the complex step is the same with or without the trick
+    for tiny in [1e-20, 1e-300]:
+        assert finite_difference(sympy.exp(w), "w", 1, tiny, "complex_step", step_trick=True) == (
+            finite_difference(sympy.exp(w), "w", 1, tiny, "complex_step")
+        )
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32", "float16"])
