@@ -43,7 +43,7 @@ _REAL_OF = {
     "complex128": "float64",
     "complex64": "float32",
 }
-_MANTISSA_BITS = {"float64": 53, "float32": 24, "float16": 11}
+_WORKING_BITS = 256  # exact for every dyadic rational that can be a tie in these types
 _EXACT_INTEGER_LIMIT = 2**53  # larger Python ints would be rounded (or overflow) on conversion
 
 Values = Mapping[str, object] | None
@@ -61,32 +61,48 @@ def real_dtype_of(dtype: str) -> str:
 def round_to_dtype(value, dtype: str) -> float:
     """The number of `dtype` nearest to `value` (a Python or SymPy number), as a Python float.
 
-    Exact SymPy numbers (1/10, pi, sqrt(2)) are rounded once, straight to the target precision,
-    not via float64. Non-real or undefined values give nan; overflow gives ±inf.
+    Exact SymPy numbers (1/10, pi, sqrt(2)) are rounded once, straight to the target precision
+    (ties to even, subnormals included), not via float64. Non-real or undefined values give
+    nan; overflow gives ±inf.
     """
     real = real_dtype_of(dtype)
+    scalar = np.dtype(real).type
     if isinstance(value, (float, np.floating)):
         with np.errstate(all="ignore"):
-            return float(np.dtype(real).type(value))
+            return float(scalar(value))
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         number = sympy.Integer(int(value))
     elif isinstance(value, sympy.Expr) and value.is_number:
         number = value
     else:
         raise TypeError(f"Expected a number, got {value!r}.")
-    bits = _MANTISSA_BITS[real]
     if number.is_Rational:
-        rounded = libmp.from_rational(int(number.p), int(number.q), bits, "n")
+        exact = libmp.from_rational(int(number.p), int(number.q), _WORKING_BITS, "n")
     else:
-        approx = sympy.N(number, 40)
+        approx = sympy.N(number, 60)
         if approx in (sympy.oo, sympy.S.NegativeInfinity):
             return math.copysign(math.inf, float(approx))
         if not approx.is_Float:
             return math.nan  # complex, zoo or nan
-        rounded = libmp.mpf_pos(approx._mpf_, bits, "n")
-    as_float = libmp.to_float(rounded)
+        exact = libmp.mpf_pos(approx._mpf_, _WORKING_BITS, "n")
     with np.errstate(all="ignore"):
-        return float(np.dtype(real).type(as_float))
+        guess = scalar(libmp.to_float(libmp.mpf_pos(exact, 53, "n")))
+        if not np.isfinite(guess):
+            return float(guess)  # beyond the largest finite number of the dtype
+        # The cast above may round twice (to 53 bits, then to the dtype, e.g. to a float16
+        # subnormal); the nearest of the guess and its neighbours, by exact comparison, may not.
+        neighbours = [np.nextafter(guess, -np.inf), guess, np.nextafter(guess, np.inf)]
+
+    best, best_gap = guess, None
+    for candidate in neighbours:
+        if not np.isfinite(candidate):
+            continue
+        gap = libmp.mpf_abs(libmp.mpf_sub(libmp.from_float(float(candidate)), exact))
+        order = 1 if best_gap is None else libmp.mpf_cmp(gap, best_gap)
+        even = int(np.array(candidate).view(f"u{candidate.itemsize}")) % 2 == 0
+        if best_gap is None or order < 0 or (order == 0 and even):
+            best, best_gap = candidate, gap
+    return float(best)
 
 
 def _literal(value: float) -> str:

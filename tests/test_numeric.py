@@ -141,6 +141,21 @@ def test_round_to_dtype_of_exact_and_float_values():
         round_to_dtype(1.0, "float128")
 
 
+def test_round_to_dtype_rounds_once_with_ties_to_even_and_subnormals():
+    # exact ties go to the even neighbour
+    assert round_to_dtype(1 + sympy.Rational(1, 2**24), "float32") == 1.0
+    assert round_to_dtype(1 + sympy.Rational(3, 2**24), "float32") == 1 + 2.0**-22
+    # just above the tie 2.5·2⁻²⁴ between the float16 subnormals 2·2⁻²⁴ and 3·2⁻²⁴: the
+    # nearest is 3·2⁻²⁴, but via float64 it would become the tie and round (to even) to 2·2⁻²⁴
+    above_tie = sympy.Rational(5 * 2**59 + 1, 2**84)
+    assert float(np.float16(float(above_tie))) == 2 * 2.0**-24
+    assert round_to_dtype(above_tie, "float16") == 3 * 2.0**-24
+    assert round_to_dtype(sympy.Rational(1, 100000), "float16") == nearest(
+        Fraction(1, 100000), "float16"
+    )
+    assert round_to_dtype(sympy.Rational(1, 3), "float16") == nearest(Fraction(1, 3), "float16")
+
+
 @pytest.mark.parametrize(
     "expr, python",
     [
