@@ -203,12 +203,6 @@ _DOMAIN_WORDS = {
 def _cause_text(argument, condition: str, name: str, is_var: bool, arm: str) -> str:
     if is_var and condition in _DOMAIN_WORDS:
         return f"{arm} {_DOMAIN_WORDS[condition]} the domain of {name}"
-    if condition == "negative":
-        return (
-            f"{arm} < 0 leaves the domain of {name}"
-            if is_var
-            else f"at {arm} the argument of {name}, {argument}, is negative"
-        )
     if condition == "zero":
         if name == "log":
             return (
@@ -591,8 +585,8 @@ class ErrorSweep:
         each ε exactly, at enough digits that even the five-point error at ε = 1e-20 (~1e-80) is
         resolved. Computed at ε spaced ~1 decade apart and interpolated in log-log between
         them (the curve is a power law there); every ε is computed where a gap or an exact 0
-        begins. 0.0 where exactly zero;
-        nan where the complex step does not apply or a stencil point leaves the domain."""
+        begins. 0.0 where exactly zero; nan where the complex step does not apply or a stencil
+        point leaves the domain."""
         if scheme not in self.schemes:
             raise ValueError(f"The scheme '{scheme}' is not part of this sweep.")
         with self._lock:
@@ -689,9 +683,8 @@ class ErrorSweep:
         if picked[-1] != len(order) - 1:
             picked.append(len(order) - 1)
         result = np.full(len(order), np.nan)
-        computed = np.zeros(len(order), dtype=bool)
         for p in picked:
-            result[p], computed[p] = error_at(order[p]), True
+            result[p] = error_at(order[p])
 
         def kind(value: float) -> int:
             return 0 if math.isnan(value) else (1 if value == 0 else 2)
@@ -702,7 +695,7 @@ class ErrorSweep:
             inner = np.arange(a + 1, b)
             if kind(result[a]) != kind(result[b]):
                 for p in inner:
-                    result[p], computed[p] = error_at(order[p]), True
+                    result[p] = error_at(order[p])
             elif kind(result[a]) == 2:
                 result[inner] = 10 ** np.interp(
                     log_eps[inner], log_eps[[a, b]], np.log10(result[[a, b]])
@@ -730,7 +723,10 @@ def error_sweep(
     array of positive finite ε in any order. Raises ValueError for an invalid ε, scheme, dtype
     or point; never for a J that is undefined somewhere (those ε get nan and a `nan_reason`).
     """
-    eps = np.array(eps_values, dtype=np.float64, ndmin=1)
+    try:
+        eps = np.array(eps_values, dtype=np.float64, ndmin=1)
+    except (TypeError, ValueError):
+        raise ValueError("ε must be a positive number.") from None
     if eps.ndim != 1 or eps.size == 0 or not (np.isfinite(eps) & (eps > 0)).all():
         raise ValueError("ε must be a positive number.")
     schemes = tuple(validate_scheme(s) for s in schemes)
