@@ -116,12 +116,24 @@ def process_tree(root: int) -> list[int]:
 
 @dataclass
 class ProcessSample:
-    """CPU seconds used so far and resident memory, of the server and of its whole tree."""
+    """CPU seconds used so far (whole tree), resident memory of the server process, and of the
+    whole tree as PSS (forked workers share pages with their parent: PSS splits those instead of
+    counting them once per process, as summing RSS would)."""
 
     cpu_seconds: float
     rss_main: int
     rss_tree: int
     processes: int
+
+
+def _pss(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
 
 
 def sample_processes(root: int) -> ProcessSample | None:
@@ -131,12 +143,12 @@ def sample_processes(root: int) -> ProcessSample | None:
         fields = _stat_fields(pid)
         if fields is None:
             continue
-        # utime, stime (fields 14, 15); for the root also cutime, cstime: workers it reaped.
-        ticks += int(fields[11]) + int(fields[12])
-        if pid == root:
-            ticks += int(fields[13]) + int(fields[14])
+        # utime, stime, cutime, cstime (fields 14-17): the c* hold children already reaped,
+        # e.g. workers killed after a timeout, which are no longer in the tree.
+        ticks += sum(int(v) for v in fields[11:15])
         rss = int(fields[21]) * PAGE_SIZE
-        rss_tree += rss
+        pss = _pss(pid)
+        rss_tree += rss if pss is None else pss
         if pid == root:
             rss_main = rss
     if rss_main == 0:
@@ -642,14 +654,14 @@ def print_report(report: dict) -> None:
             f"server: CPU {server['cpu_cores']:.2f} cores of {server['cpu_count']}, "
             f"RSS {server['rss_main_mb_start']:.0f} -> {server['rss_main_mb_end']:.0f} MB "
             f"(peak {server['rss_main_mb_peak']:.0f}; with {server['processes_peak'] - 1} "
-            f"child processes {server['rss_tree_mb_peak']:.0f} MB)"
+            f"child processes, PSS {server['rss_tree_mb_peak']:.0f} MB)"
         )
         if "vm_hwm_mb" in server:
             print(f"server peak RSS (VmHWM): {server['vm_hwm_mb']:.0f} MB")
     for point in report["rss_checkpoints"]:
         print(
             f"  after {point['runs']:>5} runs: RSS {point['rss_main_mb']:.0f} MB "
-            f"(with children {point['rss_tree_mb']:.0f} MB)"
+            f"(with children, PSS {point['rss_tree_mb']:.0f} MB)"
         )
     print(
         f"load generator CPU: {report['client_cpu_cores']:.2f} cores; whole machine busy "
