@@ -19,7 +19,7 @@ st.caption(
     f"The secant through ({var}, J({var})) and ({var}+ε, J({var}+ε)) has slope k. "
     "As ε shrinks it turns into the tangent, whose slope is the derivative."
 )
-lo_default, hi_default = default_window(fn.expr, var, inputs.x)
+lo_default, hi_default = default_window(fn.expr, var, inputs.x, inputs.values)
 window = st.columns([1, 1, 1, 2])
 # The window's widgets are keyed by the function and point so a new function starts afresh.
 view = f"{fn.text}@{inputs.point}"

@@ -16,9 +16,19 @@ st.title("Practise")
 ids = [CUSTOM] + [e.id for e in EXERCISES]
 labels = {e.id: f"Level {e.level} · {e.title}: {e.function}" for e in EXERCISES}
 labels[CUSTOM] = "Your own: the function in the sidebar"
+# The exercise lives in the URL by its id (?exercise=cube), so an instructor can link to it; a
+# bound selectbox would put its long label there instead.
+requested = st.query_params.get("exercise")
+if requested is not None and requested not in ids:
+    st.warning(f"There is no exercise called '{requested}', so here is the first one.")
 choice = st.selectbox(
-    "Exercise", ids, index=1, format_func=labels.get, key="exercise", bind="query-params"
+    "Exercise",
+    ids,
+    index=ids.index(requested) if requested in ids else 1,
+    format_func=labels.get,
+    key="exercise",
 )
+st.query_params["exercise"] = choice
 
 if choice == CUSTOM:
     if inputs.function is None:

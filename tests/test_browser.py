@@ -19,6 +19,9 @@ VIEWS = [
     ("overview-inverse-square", "/?f=1/w%5E2&at=4", 2),
     ("error-sigmoid", "/error?f=sigmoid(w)&at=0", 1),
     ("curve-pole", "/curve?f=1/w&at=0.5", 1),
+    ("lab", "/lab", 0),
+    ("exercises", "/exercises?exercise=sigmoid", 0),
+    ("chain-rule", "/chain-rule?f=(w*x%2Bb-y)%5E2&at=-2&value_x=2&value_b=8&value_y=1", 0),
 ]
 
 
@@ -53,6 +56,14 @@ def test_page_draws_without_errors(browser, app_url, name, path, charts):
         check_page(page, errors, charts)
         if path == "/derivative":
             assert page.locator(".katex").count() >= 4
+        if path.startswith("/exercises"):
+            # The link opened the exercise it names: J = σ(w) written out by SymPy.
+            assert "e^{- w}" in page.locator(".katex-mathml annotation").first.text_content()
+        if path.startswith("/chain-rule"):
+            graph = page.locator('[data-testid="stGraphVizChart"] svg')
+            graph.wait_for(timeout=15000)
+            # One node per operation: inputs w, x, b, y, the product, the sum, the square.
+            assert page.locator('[data-testid="stGraphVizChart"] svg g.node').count() == 7
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     finally:

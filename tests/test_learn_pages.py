@@ -1,0 +1,103 @@
+"""AppTest tests of the learning pages: the lab walkthrough, exercises and the chain rule."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def _fresh(clear_streamlit_caches):
+    yield
+
+
+def open_page(page, exercise=None, **query):
+    """The app opened with `query` (the sidebar's URL parameters), switched to `page`, and the
+    exercise picked in its box (AppTest cannot open another page than the default one with its
+    own parameters: a page switch drops them; the browser test opens ?exercise= links)."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update(query)
+    at.run()
+    at.switch_page(page).run()
+    if exercise:
+        at.selectbox(key="exercise").set_value(exercise).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_lab_page_shows_pythons_real_output_and_the_labs_mistakes():
+    at = open_page("app_pages/lab.py")
+    printed = "\n".join(c.value for c in at.code)
+    # Python's own output for the lab's cells (run by hand: python3 -c "print(...)").
+    assert "J = 9, J_epsilon = 9.006001, dJ_dw == k = 6.001000" in printed
+    assert "dJ_dw == k = 6.000000496442226" in printed
+    assert "dJ_dw == k = -0.031238285155041345" in printed
+    warnings = " ".join(w.value for w in at.warning)
+    assert "9.0060001" in warnings  # the lab's prose misquotes 3.001²
+    assert "500" in warnings  # ε = 1e-9 is worse, not better
+    assert len(at.get("page_link")) == 6
+
+
+def test_exercise_accepts_a_differently_written_answer_and_counts_it():
+    at = open_page("app_pages/exercises.py", exercise="cube")
+    at.text_input(key="answer:cube:w^3").set_value("3 w²")
+    at.button[0].click().run()
+    assert [s.value for s in at.success] == ["Correct!"]
+    assert at.metric[0].value == "1 / 1"
+
+
+def test_exercise_names_the_slip_and_a_point_where_answers_differ():
+    at = open_page("app_pages/exercises.py", exercise="cube")
+    at.text_input(key="answer:cube:w^3").set_value("3w^3")
+    at.button[0].click().run()
+    message = at.error[0].value
+    assert "At w = " in message
+    assert at.metric[0].value == "0 / 1"
+
+
+def test_exercise_answer_with_a_typo_gets_the_parser_message_and_caret():
+    at = open_page("app_pages/exercises.py", exercise="cube")
+    at.text_input(key="answer:cube:w^3").set_value("3w^^2")
+    at.button[0].click().run()
+    assert at.error and at.code
+    assert "^" in at.code[-1].value
+
+
+def test_hints_reveal_the_derivation_one_step_at_a_time():
+    at = open_page("app_pages/exercises.py", exercise="sine-of-square")
+    before = len(at.latex)
+    hint = next(b for b in at.button if b.label.startswith("Hint"))
+    hint.click().run()
+    assert len(at.latex) == before + 1
+    solution = next(b for b in at.button if b.label == "Show solution")
+    solution.click().run()
+    assert "cos" in at.latex[-1].value and "2 w" in at.latex[-1].value
+
+
+def test_custom_exercise_uses_the_sidebar_function():
+    at = open_page("app_pages/exercises.py", exercise="custom", f="w^4")
+    assert "w^{4}" in at.latex[0].value
+
+
+def test_chain_rule_page_for_the_course_example():
+    # J = (2 + 3w)^2 at w = 1: J = 25, dJ/dw = 2·5·3 = 30 (by hand).
+    at = open_page("app_pages/chain_rule.py", f="(2 + 3w)^2", at="1")
+    assert "= 30" in at.latex[0].value
+    table = at.dataframe[0].value
+    assert list(table["variable"]) == ["w"]
+    assert float(table.iloc[0, 1]) == 30.0
+    assert table.iloc[0, 4] == "yes"
+
+
+def test_chain_rule_preset_fills_the_sidebar():
+    at = open_page("app_pages/chain_rule.py")
+    preset = next(b for b in at.button if b.label.startswith("Squared error"))
+    preset.click().run()
+    assert not at.exception
+    assert at.text_input(key="f").value == "(w*x + b - y)^2"
+    # At w = -2, x = 2, b = 8, y = 1: r = w x + b - y = 3, dJ/dw = 2 r x = 12, dJ/db = 2 r = 6.
+    table = at.dataframe[0].value.set_index("variable")
+    assert float(table.loc["w"].iloc[0]) == 12.0
+    assert float(table.loc["b"].iloc[0]) == 6.0
