@@ -7,7 +7,8 @@ from derivcore.expressions import ExpressionError
 from derivcore.inputs import parse_points
 from derivcore.nudge import compare_at_points, python_repr
 from derivcore.symbolic import to_latex
-from ui.cache import derivative_of_order
+from ui.cache import derivation_steps, derivative_of_order
+from ui.derivation import show_steps
 from ui.messages import show_input_problem
 from ui.sidebar import current_inputs
 
@@ -25,6 +26,12 @@ raw.markdown("**As SymPy's `diff` first returns it**")
 raw.latex(rf"\frac{{\partial J}}{{\partial {var}}} = {to_latex(fn.derivative)}")
 simple.markdown("**Simplified**")
 simple.latex(rf"\frac{{\partial J}}{{\partial {var}}} = {fn.derivative_latex}")
+
+steps, problem = derivation_steps(fn.expr, fn.text, var)
+with st.expander("How to get there, rule by rule"):
+    if problem:
+        st.warning(problem)
+    show_steps(steps or [])
 
 if len(fn.variables) > 1:
     st.subheader("Partial derivatives")

@@ -5,6 +5,7 @@ import streamlit as st
 from derivcore.exercises import EXERCISES, LEVELS, get_exercise
 from derivcore.symbolic import to_latex
 from ui.cache import checked_answer, derivation_steps
+from ui.derivation import show_steps
 from ui.messages import show_input_problem
 from ui.sidebar import current_inputs
 
@@ -81,9 +82,7 @@ elif steps:
         st.session_state[hints_key] = shown = shown + 1
     if solution_column.button("Show solution"):
         st.session_state[hints_key] = shown = len(steps)
-    for step in steps[:shown]:
-        st.markdown(f"{'    ' * step.depth}- {step.explanation}")
-        st.latex(step.latex)
+    show_steps(steps, shown)
     if shown >= len(steps):
         st.latex(rf"\frac{{dJ}}{{d{var}}} = {steps[-1].so_far_latex}")
 
