@@ -59,7 +59,6 @@ class Composition:
     """f(u): `rule` names the outer function f, `inner` is u, and `outer_derivative(u)` is f′(u)."""
 
     rule: str
-    name: str
     inner: sympy.Expr
     outer_function: sympy.Lambda
     outer_derivative: sympy.Lambda
@@ -87,6 +86,18 @@ def composition(expr: sympy.Expr, x: sympy.Symbol) -> Composition | None:
 
     Sums, products, constants and u^v with both parts varying are not compositions.
     """
+    split = _split(expr, x)
+    if split is None:
+        return None
+    return dataclasses.replace(
+        split,
+        outer_function=_expand_sigma(split.outer_function),
+        outer_derivative=_expand_sigma(split.outer_derivative),
+    )
+
+
+def _split(expr: sympy.Expr, x: sympy.Symbol) -> Composition | None:
+    """`composition`, with the sigmoid kept as the named function σ for display."""
     if not expr.has(x):
         return None
     if isinstance(expr, sympy.Pow):
@@ -94,18 +105,15 @@ def composition(expr: sympy.Expr, x: sympy.Symbol) -> Composition | None:
     if isinstance(expr, sympy.log) and len(expr.args) == 1:
         exponent = _one_plus_exp(expr.args[0])
         if exponent is not None:
-            return _composition("softplus", "softplus", exponent, _softplus_outer, _SIGMA)
-        return _composition("log", "log", expr.args[0], sympy.log, lambda u: 1 / u)
+            return _composition("softplus", exponent, _softplus_outer, _SIGMA)
+        return _composition("log", expr.args[0], sympy.log, lambda u: 1 / u)
     if isinstance(expr, sympy.Max) and len(expr.args) == 2 and sympy.S.Zero in expr.args:
         inner = next(a for a in expr.args if a != 0)
-        return _composition(
-            "relu", "relu", inner, lambda u: sympy.Max(0, u), sympy.Heaviside
-        )
+        return _composition("relu", inner, lambda u: sympy.Max(0, u), sympy.Heaviside)
     if isinstance(expr, sympy.Abs):
-        return _composition("abs", "|·|", expr.args[0], sympy.Abs, sympy.sign)
+        return _composition("abs", expr.args[0], sympy.Abs, sympy.sign)
     if isinstance(expr, sympy.Function) and len(expr.args) == 1:
-        rule = _function_rule(expr.func)
-        return _composition(rule, expr.func.__name__, expr.args[0], expr.func, None)
+        return _composition(_function_rule(expr.func), expr.args[0], expr.func, None)
     return None
 
 
@@ -125,13 +133,11 @@ def _function_rule(func) -> str:
     return "function"
 
 
-def _composition(rule, name, inner, outer, derivative) -> Composition:
+def _composition(rule, inner, outer, derivative) -> Composition:
     u = sympy.Dummy("u", real=True)
     outer_u = outer(u)
     outer_derivative = derivative(u) if derivative is not None else sympy.diff(outer_u, u)
-    return Composition(
-        rule, name, inner, sympy.Lambda(u, outer_u), sympy.Lambda(u, outer_derivative)
-    )
+    return Composition(rule, inner, sympy.Lambda(u, outer_u), sympy.Lambda(u, outer_derivative))
 
 
 def _one_plus_exp(expr: sympy.Expr) -> sympy.Expr | None:
@@ -148,19 +154,15 @@ def _power_composition(expr: sympy.Pow, x: sympy.Symbol) -> Composition | None:
     if exponent.has(x) and base.has(x):
         return None
     if exponent.has(x):
-        return _composition(
-            "exp", f"{base}^u", exponent, lambda u: base**u, lambda u: base**u * sympy.log(base)
-        )
+        return _composition("exp", exponent, lambda u: base**u, lambda u: base**u * sympy.log(base))
     if exponent == -1:
         a = _one_plus_exp(base)
         if a is not None:
-            return _composition(
-                "sigmoid", "σ", -a, _SIGMA, lambda u: _SIGMA(u) * (1 - _SIGMA(u))
-            )
+            return _composition("sigmoid", -a, _SIGMA, lambda u: _SIGMA(u) * (1 - _SIGMA(u)))
     if exponent == sympy.Rational(1, 2):
-        return _composition("sqrt", "√", base, sympy.sqrt, lambda u: 1 / (2 * sympy.sqrt(u)))
+        return _composition("sqrt", base, sympy.sqrt, lambda u: 1 / (2 * sympy.sqrt(u)))
     return _composition(
-        "power", "power", base, lambda u: u**exponent, lambda u: exponent * u ** (exponent - 1)
+        "power", base, lambda u: u**exponent, lambda u: exponent * u ** (exponent - 1)
     )
 
 
@@ -276,7 +278,7 @@ class _Derivation:
             return self._combine("sum", expr, written, terms, depth)
         if isinstance(expr, sympy.Mul):
             return self._product(expr, depth)
-        split = composition(expr, x)
+        split = _split(expr, x)
         if split is not None:
             return self._chain(expr, split, depth)
         if isinstance(expr, sympy.Pow):
