@@ -4,6 +4,7 @@ Run from the repository root: .venv/bin/python bench/bench_numerics.py
 Prints medians of time.perf_counter over repeated runs (numbers, not pass/fail).
 """
 
+import os
 import statistics
 import sys
 import time
@@ -13,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 import sympy  # noqa: E402
+from sympy.core.cache import clear_cache  # noqa: E402
 
 from derivcore import error_model, error_sweep, numeric  # noqa: E402
 from derivcore.error_sweep import default_eps_grid  # noqa: E402
@@ -78,16 +80,59 @@ def full_sweep(expr, x):
     return sweep
 
 
+def parts_ms(expr, x) -> dict[str, float]:
+    """Medians of the parts of one full sweep (compile caches warm, model caches cleared)."""
+    timings: dict[str, list[float]] = {}
+    for _ in range(REPEAT):
+        clear_model_caches()
+        start = time.perf_counter()
+        sweep = error_sweep.error_sweep(expr, "w", x, default_eps_grid(), SCHEMES, DTYPES)
+        steps = [("k for 15 curves", None)]
+        marks = [time.perf_counter()]
+        for name, method in [
+            ("errors", sweep.abs_error),
+            ("reasons", sweep.nan_reason),
+            ("smoothed best", sweep.measured_best),
+            ("model", sweep.model),
+        ]:
+            for scheme in SCHEMES:
+                for dtype in DTYPES:
+                    method(scheme, dtype)
+            steps.append((name, None))
+            marks.append(time.perf_counter())
+        for scheme in SCHEMES:
+            sweep.exact_arithmetic_error(scheme)
+        steps.append(("exact arithmetic", None))
+        marks.append(time.perf_counter())
+        for (name, _), begin, end in zip(steps, [start, *marks[:-1]], marks, strict=True):
+            timings.setdefault(name, []).append(1e3 * (end - begin))
+    return {name: statistics.median(values) for name, values in timings.items()}
+
+
 def lab_way_per_point_ms(expr, x, eps_values) -> float:
-    """k = (J(x+ε) − J(x))/ε the lab's way: SymPy `subs` for every point."""
+    """k = (J(x+ε) − J(x))/ε the lab's way: SymPy `subs` for every point. SymPy's cache is
+    cleared first: it would otherwise answer repeated points without computing them."""
+    clear_cache()
     start = time.perf_counter()
     for eps in eps_values:
         float((expr.subs(w, x + eps) - expr.subs(w, x)) / eps)
     return 1e3 * (time.perf_counter() - start) / len(eps_values)
 
 
+def machine_note() -> str:
+    """The load and the time of a fixed pure-Python loop: this machine is shared, so the numbers
+    below scale with it (an idle 2-core machine runs the loop in roughly 40-60 ms)."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(10**6):
+        total += i
+    loop_ms = 1e3 * (time.perf_counter() - start)
+    return f"load average {os.getloadavg()[0]:.1f}, 10⁶-step Python loop {loop_ms:.0f} ms"
+
+
 def main():
     grid = default_eps_grid()
+    print(machine_note())
     print(
         f"numerics benchmark: medians of {REPEAT} runs, ms "
         f"(numpy {np.__version__}, sympy {sympy.__version__})"
@@ -107,7 +152,7 @@ def main():
             lambda f=function, p=x: difference_quotients(f, p, grid, "forward", "float64")
         )
         subs_ms = statistics.median(
-            lab_way_per_point_ms(expr, x, grid[::10][:20]) for _ in range(3)
+            lab_way_per_point_ms(expr, x, grid[start::20]) for start in range(5)
         )
         ratio = subs_ms / (forward_ms / len(grid))
         compiles.append(compile_ms)
@@ -132,6 +177,9 @@ def main():
         f"  sweep* = the same with the model's derivative and breakdown caches cleared: "
         f"{statistics.median(cold):.2f} ms (worst {max(cold):.2f} ms)"
     )
+    parts = parts_ms(sympy.exp(w), 1.0)
+    print("  its parts for exp(w) at 1: " + ", ".join(f"{k} {v:.2f}" for k, v in parts.items()))
+    print(machine_note())
     print(
         f"numeric forward sweep vs SymPy subs per point: speed-up "
         f"{statistics.median(ratios):.0f}× (lowest {min(ratios):.0f}×; target ≥ 1000×)"

@@ -46,8 +46,8 @@ from derivcore.numeric import (
 from derivcore.symbols import symbol_for
 
 REFERENCE_DIGITS = 50  # J′ to 50 significant digits
-TAYLOR_DIGITS = 30  # J⁽ⁿ⁾ for the model: a few digits are needed, 30 make zeros recognisable
-TAYLOR_ZERO = 1e-25  # relative size below which a numerical derivative counts as exactly 0
+TAYLOR_DIGITS = 20  # J⁽ⁿ⁾ for the model: a few digits are needed, 20 make zeros recognisable
+TAYLOR_ZERO = 1e-20  # relative size below which a numerical derivative counts as exactly 0
 SMOOTHING_DECADES = 0.5  # half-width of the running median behind `measured_best`
 EXACT_SUBGRID_DECADES = 1.0  # spacing of the ε at which the exact-arithmetic curve is computed
 
@@ -74,11 +74,11 @@ def _precise_derivative(expr, var, x: float, parameters: tuple, dps: int):
 
 @functools.lru_cache(maxsize=256)
 def _taylor(expr: sympy.Expr, var: str, x: float, parameters: tuple) -> tuple[float, ...]:
-    """J⁽ⁿ⁾(x) for n = 0..9 by mpmath's numerical differentiation at 30 digits.
+    """J⁽ⁿ⁾(x) for n = 0..9 by mpmath's numerical differentiation at 20 digits.
 
-    mpmath.diffs steps by ~10⁻⁴⁰ at raised working precision, so it is exact to ~30 digits, safe
-    a hair away from the edge of the domain, and far cheaper than nine symbolic derivatives
-    (which swell: the 9th derivative of tanh has ~750 operations).
+    mpmath.diff takes a centred difference with a step H ≈ 10⁻²⁴ at raised working precision:
+    right to ~20 digits, safe a hair away from the edge of the domain, and far cheaper than
+    nine symbolic derivatives (which swell: the 9th derivative of tanh has ~750 operations).
     """
     context = mp_context(TAYLOR_DIGITS)
     function = precise_function(expr, var)
@@ -87,18 +87,23 @@ def _taylor(expr: sympy.Expr, var: str, x: float, parameters: tuple) -> tuple[fl
     def f(t):
         return precise_value(function, context, t, *fixed)
 
+    point = context.mpf(x)
     try:
-        values = list(context.diffs(f, context.mpf(x), HIGHEST_DERIVATIVE))
+        values = [f(point)] + [context.diff(f, point, n) for n in range(1, HIGHEST_DERIVATIVE + 1)]
     except (ValueError, ZeroDivisionError, TypeError):
         return (math.nan,) * (HIGHEST_DERIVATIVE + 1)
     if not all(context.isfinite(v) and not isinstance(v, context.mpc) for v in values):
         return (math.nan,) * (HIGHEST_DERIVATIVE + 1)
-    # diffs steps by H = 2^-(prec+10) and its noise is ~2^-(prec+20) of the values of f it saw,
-    # about max |J⁽ⁿ⁾|·Hⁿ/n!: anything below 1e-25 of that is an exact zero (J″ of the sigmoid
-    # at 0, J‴ of w²) that numerical differentiation could not return as 0.
-    step = context.ldexp(1, -context.prec - 10)
+    # Where J⁽ⁿ⁾(x) = 0 exactly (J″ of the sigmoid at 0, J‴ of w²) the difference leaves the
+    # rounding noise of the values it saw, ~2^-(prec+20)·max |J⁽ᵏ⁾|·Hᵏ/k!, and its own
+    # truncation, ≤ n²·H²·max |J⁽ᵏ⁾|: anything that small is an exact zero.
+    step = context.ldexp(1, -context.prec - 10)  # mpmath.diff's default step
     seen = max(abs(v) * step**n / math.factorial(n) for n, v in enumerate(values))
-    return tuple(0.0 if abs(v) <= TAYLOR_ZERO * seen else float(v) for v in values)
+    largest = max(abs(v) for v in values)
+    return tuple(
+        0.0 if abs(v) <= TAYLOR_ZERO * seen + n**2 * step**2 * largest else float(v)
+        for n, v in enumerate(values)
+    )
 
 
 def _kink(expr: sympy.Expr, var: str, x: float, parameters: tuple) -> str | None:

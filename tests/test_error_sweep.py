@@ -261,6 +261,22 @@ def test_models_are_finite_where_derivatives_vanish(sweeps):
     assert sweeps[str(sigmoid), 0.0].model("forward", "float64").order == 2
 
 
+def test_model_sees_exact_zeros_and_tiny_derivatives_for_what_they_are():
+    # w³ at 0: J = J′ = J″ = 0, J‴ = 6: forward truncation ε², no rounding at all
+    cube = error_sweep(w**3, "w", 0.0, GRID[::20], ["forward"], ["float64"])
+    model = cube.model("forward", "float64")
+    assert (model.order, model.truncation_coefficient) == (2, 1.0)
+    assert model.best_eps is None and model.best_error == 0.0
+    # cos at float64(π/2): J″ = −cos x ≈ −6e-17 is tiny, not zero; J‴ = sin x ≈ 1 takes over
+    cosine = error_sweep(sympy.cos(w), "w", math.pi / 2, GRID[::20], ["forward"], ["float64"])
+    model = cosine.model("forward", "float64")
+    assert model.order == 2 and model.truncation_coefficient == pytest.approx(1 / 6)
+    assert "tiny" in model.note
+    # sin at 0, central: J‴(0) = −1, so C = 1/6 exactly as in the table
+    sine = error_sweep(sympy.sin(w), "w", 0.0, GRID[::20], ["central"], ["float64"])
+    assert sine.model("central", "float64").truncation_coefficient == pytest.approx(1 / 6)
+
+
 def test_step_trick_changes_the_step_not_the_point():
     eps = np.array([1e-9, 1e-7, 1e-5])
     sweep = error_sweep(w**2, "w", 0.1, eps, ["forward"], ["float64"], step_trick=True)
