@@ -2,7 +2,10 @@
 
 import mpmath
 import pytest
+import sympy
 
+from derivcore.expressions import parse
+from derivcore.finite_differences import finite_difference
 from derivcore.lab import LAB_EXAMPLES, lab_arithmetic, lab_example
 
 # Copied by hand from the lab's printed output (In [2], [3], [14], [19], [24], [26]).
@@ -132,3 +135,19 @@ def test_explorer_params():
 def test_unknown_example():
     with pytest.raises(ValueError, match="no lab example"):
         lab_example("nope")
+
+
+@pytest.mark.parametrize("example", LAB_EXAMPLES, ids=lambda e: e.id)
+def test_the_engine_gives_the_labs_k_bit_for_bit(example):
+    # The explorer pages use finite_difference; on the lab's examples it is the lab's Python.
+    k = finite_difference(parse(example.function), "w", example.point, example.eps)
+    assert k == lab_arithmetic(example).k
+
+
+@pytest.mark.parametrize("example", LAB_EXAMPLES, ids=lambda e: e.id)
+def test_functions_and_derivatives_parse_and_agree(example):
+    w = sympy.Symbol("w", real=True)
+    expr, derivative = parse(example.function), parse(example.derivative)
+    assert sympy.simplify(sympy.diff(expr, w) - derivative) == 0
+    for point, value in example.lab_subs:
+        assert str(derivative.subs(w, point)) == value
