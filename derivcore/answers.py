@@ -14,7 +14,7 @@ factor wrong, and D times a constant.
 
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
@@ -70,7 +70,7 @@ class AnswerCheck:
     `message` is for the student. `slip` names the likely mistake ("not_differentiated", "sign",
     "inner_derivative", "power_exponent", "power_factor", "constant_factor") or is None.
     `position` is the column of a parse error. `decided_by` is "symbolic" or "numeric" for an
-    accepted answer.
+    accepted answer. `factor` is answer/derivative for a "constant_factor" slip.
     """
 
     correct: bool
@@ -81,7 +81,7 @@ class AnswerCheck:
     answer: sympy.Expr | None = None
     expected: sympy.Expr | None = None
     decided_by: str | None = None
-    factor: Fraction | float | None = field(default=None)
+    factor: Fraction | float | None = None
 
 
 def check_answer(
@@ -104,7 +104,7 @@ def check_answer(
     by_name = {s.name: s for s in symbols}
     answer = answer.xreplace({s: by_name[s.name] for s in answer.free_symbols})
     expected = sympy.diff(problem_expr, x)
-    points = _Points(symbols, x, domain)
+    points = _Points(symbols, domain)
     expected_values, answer_values = points.values(expected), points.values(answer)
     both = [
         i
@@ -159,7 +159,7 @@ def _symbolically_equal(answer, expected, x, domain) -> bool:
     if domain is not None and (math.isfinite(domain[0]) or math.isfinite(domain[1])):
         # Write x = lo + p or hi − p with p > 0 (from the end nearer 0), so that SymPy can
         # settle, e.g., the Heaviside(2w − 1) of ReLU′ to 1 on w > 1/2.
-        p = sympy.Symbol("p", positive=True)
+        p = sympy.Dummy("p", positive=True)
         lo, hi = domain
         if math.isfinite(hi) and (hi <= 0 or not math.isfinite(lo)):
             inside = sympy.Rational(hi) - p
@@ -177,7 +177,7 @@ def _symbolically_equal(answer, expected, x, domain) -> bool:
 class _Points:
     """The points where answers are compared: simple values first, then seeded random ones."""
 
-    def __init__(self, symbols: list[sympy.Symbol], x: sympy.Symbol, domain):
+    def __init__(self, symbols: list[sympy.Symbol], domain):
         self.symbols = symbols
         rng = random.Random(0)  # the same answer always gets the same counterexample
         lo, hi = domain if domain is not None else (-math.inf, math.inf)
@@ -187,11 +187,7 @@ class _Points:
             others = [_NICE[(3 * i + 5 * j + 1) % len(_NICE)] for j in range(len(symbols) - 1)]
             rows.append([value, *others])
         for i in range(_RANDOM_POINTS):
-            scale = (1, 6, 20)[i % 3]
-            low, high = max(lo, -scale), min(hi, scale)
-            if low >= high:  # a domain far from 0
-                low, high = lo, hi
-            value = Fraction(rng.uniform(low, high))
+            value = Fraction(rng.uniform(*_interval(lo, hi, scale=(1, 6, 20)[i % 3])))
             rows.append([value, *(Fraction(rng.uniform(-3, 3)) for _ in symbols[1:])])
         self.rows = rows
 
@@ -203,6 +199,14 @@ class _Points:
 
     def named(self, i: int) -> dict[str, float]:
         return {s.name: float(v) for s, v in zip(self.symbols, self.rows[i], strict=True)}
+
+
+def _interval(lo: float, hi: float, scale: float) -> tuple[float, float]:
+    """The part of (lo, hi) within `scale` of 0, or the `scale` nearest 0 of a distant domain."""
+    low, high = max(lo, -scale), min(hi, scale)
+    if low < high:
+        return low, high
+    return (lo, min(hi, lo + scale)) if lo > 0 else (max(lo, hi - scale), hi)
 
 
 def _real_value(function, row) -> mpmath.mpf | None:

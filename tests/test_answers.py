@@ -257,3 +257,11 @@ def test_an_answer_defined_nowhere_the_derivative_is():
     result = check_answer(parse("w^2"), "sqrt(-1 - w^2)")
     assert not result.correct
     assert "no value" in result.message
+
+
+def test_a_domain_away_from_zero_is_sampled_inside():
+    # relu(w − 5)′ = 1 for w > 5 and 0 below: checked only on 5 < w.
+    problem = parse("relu(w - 5)")
+    assert check_answer(problem, "1", domain=(5, math.inf)).correct
+    refused = check_answer(problem, "0", domain=(5, math.inf))
+    assert not refused.correct and refused.counterexample.point["w"] > 5
