@@ -4,14 +4,14 @@ import streamlit as st
 
 from derivcore.figures import curve_figure, error_figure
 from derivcore.nudge import nudge, python_repr
-from derivcore.symbolic import derivative_at
-from ui.cache import error_sweep_for
+from derivcore.symbolic import to_latex
+from ui.cache import error_sweep_for, exact_derivative
 from ui.sidebar import current_inputs
 
 inputs = current_inputs()
 fn, var = inputs.function, inputs.var
 
-st.title("What is a derivative?")
+st.header("What is a derivative?")
 st.caption(
     f"Nudge {var} by a small ε and watch J change: the ratio k = (J({var}+ε) − J({var}))/ε "
     "approaches the derivative, until floating point gets in the way."
@@ -20,33 +20,36 @@ if fn is None:
     st.info("Fix the function in the sidebar to see its derivative and plots.")
     st.stop()
 
-left, middle, right = st.columns(3)
-left.markdown("**The function**")
-left.latex(f"J({var}) = {fn.latex}")
-middle.markdown("**Its derivative (symbolic)**")
-middle.latex(rf"\frac{{\partial J}}{{\partial {var}}} = {fn.derivative_latex}")
-right.markdown(
-    f"**Exact value at {var} = {inputs.point}**" if inputs.point is not None else "**Exact value**"
-)
+formulas, arithmetic = st.columns([2, 3])
 exact = None
-if inputs.point is not None:
-    exact = derivative_at(fn.expr, var, inputs.point, inputs.values)
-    if exact.defined:
-        right.latex(rf"J'({inputs.point}) = {exact.latex}")
-    else:
-        right.warning(exact.message)
+with formulas:
+    st.markdown("**Symbolically** (SymPy's `diff`, then `subs`)")
+    st.latex(f"J({var}) = {fn.latex}")
+    st.latex(rf"\frac{{\partial J}}{{\partial {var}}} = {fn.derivative_latex}")
+    if inputs.point is not None:
+        exact = exact_derivative(
+            fn, inputs.cache_key, str(inputs.point), inputs.point, inputs.values
+        )
+        if exact.defined:
+            st.latex(rf"J'({to_latex(inputs.point)}) = {exact.latex}")
+        else:
+            st.warning(exact.message)
 
-if inputs.ready:
-    n = nudge(fn.expr, var, inputs.x, inputs.eps, inputs.values)
-    lines = [
-        f"J        = J({python_repr(n.x)})       = {python_repr(n.j)}",
-        f"J_epsilon = J({python_repr(n.x)} + {python_repr(n.eps)}) = {python_repr(n.j_eps)}",
-        f"k = (J_epsilon - J)/ε = {python_repr(n.k)}",
-    ]
-    if exact is not None and exact.defined and exact.decimal is not None:
-        lines.append(f"error |k - J'| = {abs(n.k - exact.decimal):.3g}")
-    st.markdown("**The lab's nudge, in Python's float64**")
-    st.code("\n".join(lines), language=None)
+with arithmetic:
+    st.markdown("**Arithmetically** (the lab's nudge, in Python's float64)")
+    if inputs.ready:
+        n = nudge(fn.expr, var, inputs.x, inputs.eps, inputs.values)
+        x, eps = python_repr(n.x), python_repr(n.eps)
+        lines = [
+            f"J({x}) = {python_repr(n.j)}",
+            f"J({x} + {eps}) = {python_repr(n.j_eps)}",
+            f"k = (J({x} + {eps}) - J({x})) / {eps} = {python_repr(n.k)}",
+        ]
+        if exact is not None and exact.defined and exact.decimal is not None:
+            lines.append(f"|k - J'({x})| = {abs(n.k - exact.decimal):.3g}")
+        st.code("\n".join(lines), language=None)
+    else:
+        st.info("Fix the point and ε in the sidebar to see the nudge.")
 
 plot_left, plot_right = st.columns(2)
 if inputs.point is not None:

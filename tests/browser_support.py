@@ -47,6 +47,9 @@ def running_app(port: int | None = None):
             "127.0.0.1",
             "--server.headless",
             "true",
+            # Helpers editing files must not make the page offer "File change. Rerun".
+            "--server.fileWatcherType",
+            "none",
         ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

@@ -53,7 +53,7 @@ def test_default_view_is_the_labs_first_example():
     assert "J'(3) = 6" in latex_text(at)
     # The lab's Python: J = 9, J_epsilon = (3 + 0.001)**2, k = (J_epsilon - J)/0.001.
     printed = code_text(at)
-    assert "= 9\n" in printed
+    assert "J(3) = 9\n" in printed
     assert "9.006001" in printed
     assert "6.000999999999479" in printed
     assert len(at.get("plotly_chart")) == 2

@@ -9,6 +9,7 @@ from derivcore.expressions import ExpressionError
 from derivcore.graph import computation_graph, gradient_check
 from derivcore.prepared import PreparedFunction, differentiate, prepare
 from derivcore.steps import derivative_steps
+from derivcore.symbolic import PointValue, derivative_at
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -82,3 +83,12 @@ def graph_with_check(_expr, _values: dict, key: tuple, point: str):
         return graph, run_bounded(gradient_check, graph), None
     except (WorkTimeout, ValueError) as err:
         return None, None, getattr(err, "message", str(err))
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def exact_derivative(
+    _function: PreparedFunction, key: tuple, point: str, _point, _values: dict
+) -> PointValue:
+    """J'(point) exactly, as the lab's `subs` gives it (bounded inside derivative_at); `key` and
+    `point` (the exact point as text) identify the function, values and point for the cache."""
+    return derivative_at(_function.expr, _function.var, _point, _values or None)
