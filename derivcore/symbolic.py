@@ -9,6 +9,7 @@ float64 nearest to that exact value. Where J or J' does not exist as a real numb
 says so (`PointValue.defined` is False, `.message` says why) instead of giving `zoo` or `nan`.
 """
 
+import decimal
 import math
 import time
 from dataclasses import dataclass
@@ -109,11 +110,13 @@ def to_latex(expr: sympy.Expr) -> str:
 class PointValue:
     """J or J' at a point.
 
-    `exact` is the exact value (None if computing it took too long; `decimal` then comes from a
-    30-digit numerical evaluation). `decimal` is the float64 nearest to the value (inf if it is
-    beyond float64's range). When `defined` is False, `exact` and `decimal` are None and
-    `message` says why, e.g. "J is not defined at w = 0" or "J is not differentiable at w = 0";
-    it is "" otherwise.
+    `exact` is the exact value, None if computing it took too long (`decimal` then comes from a
+    30-digit numerical evaluation) or if it is too long to show (4^100000). `decimal` is the
+    float64 nearest to the value, ±inf beyond float64's range. `latex` shows both, e.g.
+    "- \\frac{1}{9} \\approx -0.1111111111111111". When `defined` is False, `exact` and
+    `decimal` are None and `message` says why, e.g. "J is not defined at w = 0",
+    "J is not differentiable at w = 0 (the slope is infinite)", or the time-out message; it is
+    "" otherwise.
     """
 
     defined: bool
@@ -283,6 +286,18 @@ def _value_latex(exact: sympy.Expr | None, decimal: float | None) -> str:
     return " ".join(parts)
 
 
+def _point_text(point: sympy.Expr) -> str:
+    """The point as a student would type it: 0.25 rather than 1/4 when the decimal is exact and
+    short, else SymPy's form (1/3, pi/2)."""
+    if point.is_Rational and not point.is_Integer:
+        with decimal.localcontext(prec=_DIGITS):
+            value = decimal.Decimal(point.p) / decimal.Decimal(point.q)
+        text = format(value, "f")
+        if len(text) <= 20 and Fraction(text) == Fraction(point.p, point.q):
+            return text
+    return sympy.sstr(point)
+
+
 def _undefined(where: str, kind: str) -> PointValue:
     reason = " (its value there would not be a real number)" if kind == "not real" else ""
     message = f"J is not defined at {where}{reason}"
@@ -364,7 +379,7 @@ def _exact_outcome(
     """J (order 0) or J' (order 1) at the point, exactly; run in a worker."""
     expr = _with_values(expr, var, values)
     x = symbol_for(expr, var)
-    where = f"{var} = {sympy.sstr(point)}"
+    where = f"{var} = {_point_text(point)}"
     try:
         value = _exact_at(expr, x, point)
     except _NoValue as failure:

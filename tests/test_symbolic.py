@@ -166,6 +166,19 @@ def test_undefined_points_say_so_for_value_and_slope(expr, point, message):
         assert result.latex == r"\text{not defined}"
 
 
+@pytest.mark.parametrize(
+    ("point", "text"),
+    [
+        (-0.5, "-0.5"),
+        (sympy.Rational(-1, 4), "-0.25"),
+        (sympy.Rational(-1, 3), "-1/3"),
+        (-sympy.pi, "-pi"),
+    ],
+)
+def test_messages_write_the_point_as_a_student_would(point, text):
+    assert value_at(sympy.log(w), "w", point).message.startswith(f"J is not defined at w = {text} ")
+
+
 NOT_DIFFERENTIABLE = [
     (sympy.Abs(w), 0, "the slope is -1 from the left and 1 from the right"),
     (sympy.Max(0, w), 0, "the slope is 0 from the left and 1 from the right"),
