@@ -29,7 +29,6 @@ import math
 import os
 import pickle
 import queue
-import resource
 import signal
 import socket
 import struct
@@ -66,6 +65,9 @@ _PID = struct.Struct("!q")
 
 # True inside a worker: nested run_bounded calls then run inline, already under the outer limit.
 _in_worker = False
+# Workers need fork and passing sockets between processes (Linux, macOS). Elsewhere (Windows, for
+# a self-learner running the app alone) run_bounded runs the work directly, without a limit.
+_CAN_BOUND = hasattr(os, "fork") and hasattr(socket, "send_fds")
 
 
 class WorkTimeout(TimeoutError):
@@ -177,13 +179,17 @@ def _serve(sock: socket.socket) -> None:
 
 
 def _limit_memory() -> None:
+    import resource  # POSIX only, like the rest of the worker side
+
     megabytes = _env_number("DERIV_WORKER_MEMORY_MB", DEFAULT_WORKER_MEMORY_MB, int)
     if megabytes:
         limit = megabytes * 2**20
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        # A hardening, not a requirement: some systems (macOS) refuse to lower this limit.
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def _zygote_main(control_fd: int) -> None:
@@ -387,7 +393,7 @@ def _get_pool() -> _Pool:
 def warm_up() -> None:
     """Start the worker pool now; it otherwise starts on the first call, which then waits about
     1-2 s (the zygote imports and warms up SymPy) before its own time limit begins."""
-    if not _in_worker:
+    if _CAN_BOUND and not _in_worker:
         _get_pool()
 
 
@@ -398,9 +404,9 @@ def run_bounded(fn: Callable[..., Any], *args: Any, timeout: float | None = None
     Raises `WorkTimeout` when the work overruns (the worker is killed and replaced) or when no
     worker becomes free in time. `fn` must be a top-level function of an importable module, and
     arguments and result must pickle. Called inside a worker, it simply runs `fn` (the outer
-    limit still applies).
+    limit still applies); so it does on systems without fork (Windows), with no limit.
     """
-    if _in_worker:
+    if _in_worker or not _CAN_BOUND:
         return fn(*args, **kwargs)
     if timeout is None:
         timeout = default_timeout()
@@ -417,7 +423,8 @@ def _forget_pool_in_child() -> None:
     _pool, _pool_lock = None, threading.Lock()
 
 
-os.register_at_fork(after_in_child=_forget_pool_in_child)
+if _CAN_BOUND:
+    os.register_at_fork(after_in_child=_forget_pool_in_child)
 
 
 @atexit.register
