@@ -454,7 +454,10 @@ def _with_values(expr: sympy.Expr, var: str, values: dict[str, sympy.Expr]) -> s
 
 def _at(expr, var, point, values, order, timeout) -> PointValue:
     exact_point = _exact_point(point)
-    exact_values = {name: _exact_point(value) for name, value in (values or {}).items()}
+    # A value given for `var` itself would make J constant: the point decides `var`.
+    exact_values = {
+        name: _exact_point(value) for name, value in (values or {}).items() if name != var
+    }
     budget = default_timeout() if timeout is None else timeout
     deadline = time.monotonic() + budget
     try:

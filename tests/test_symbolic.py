@@ -269,6 +269,11 @@ def test_other_variables_take_their_given_values():
     assert value_at(expr, "w", 2, {"x": 3, "b": half}).exact == sympy.Rational(13, 2)
 
 
+def test_a_value_given_for_the_variable_itself_is_ignored():
+    assert derivative_at(w * x, "w", 2, {"x": 3, "w": 100}).exact == 3
+    assert value_at(w * x, "w", 2, {"x": 3, "w": 100}).exact == 6
+
+
 def test_missing_values_of_other_variables_are_named():
     with pytest.raises(ValueError, match="b, x"):
         derivative_at(w * x + b, "w", 2)
