@@ -13,6 +13,7 @@ relu(u) = max(0, u) with relu′ = H(u) (Heaviside; undefined at 0), √u = u^(1
 """
 
 import dataclasses
+import pickle
 from dataclasses import dataclass
 
 import sympy
@@ -39,9 +40,10 @@ class Step:
 
     `expression` is the sub-expression (for the outer-function step of a chain rule: the outer
     function of a placeholder u), `derivative` its complete derivative, `latex` the equation the
-    student writes at this step (derivatives still to find appear as d/dw(...)), `so_far_latex`
-    the derivative of the whole function as known after this step. `depth` is the nesting level
-    (0 for the outermost rule).
+    student writes at this step (derivatives still to find appear as d/dw(...)). `so_far` is
+    the derivative of the whole function, `whole` (an unevaluated Derivative), as known after this
+    step, in display form (pending derivatives unevaluated, the sigmoid as σ); `so_far_latex`
+    prints "whole = so_far". `depth` is the nesting level (0 for the outermost rule).
     """
 
     rule: str
@@ -49,9 +51,26 @@ class Step:
     derivative: sympy.Expr
     expression_latex: str
     latex: str
-    so_far_latex: str
     explanation: str
     depth: int
+    whole: sympy.Derivative
+    so_far: sympy.Expr
+
+    @property
+    def so_far_latex(self) -> str:
+        """The derivation so far as LaTeX, printed on demand (for a long sum it is long)."""
+        return f"{_latex(self.whole)} = {_latex(self.so_far)}"
+
+    def __reduce__(self):
+        # Unpickling rebuilds SymPy trees with automatic evaluation, which would turn 2·(u + v)
+        # into 2u + 2v (the app gets steps from a worker process): rebuild as they were built.
+        fields = tuple(getattr(self, f.name) for f in dataclasses.fields(self))
+        return (_unpickle_step, (pickle.dumps(fields, pickle.HIGHEST_PROTOCOL),))
+
+
+def _unpickle_step(data: bytes) -> Step:
+    with distribute(False):
+        return Step(*pickle.loads(data))
 
 
 @dataclass(frozen=True)
@@ -140,6 +159,16 @@ def _composition(rule, inner, outer, derivative) -> Composition:
     return Composition(rule, inner, sympy.Lambda(u, outer_u), sympy.Lambda(u, outer_derivative))
 
 
+def _negated(expr: sympy.Expr) -> sympy.Expr:
+    """−expr with the sign multiplied in: σ(2w + 1), not σ(−(−2w − 1))."""
+    with distribute(True):
+        return -expr
+
+
+def _is_sigmoid(expr: sympy.Expr) -> bool:
+    return isinstance(expr, sympy.Pow) and expr.exp == -1 and _one_plus_exp(expr.base) is not None
+
+
 def _one_plus_exp(expr: sympy.Expr) -> sympy.Expr | None:
     """a when expr is 1 + e^a (the shape of σ's denominator and softplus's argument)."""
     if isinstance(expr, sympy.Add) and len(expr.args) == 2 and sympy.S.One in expr.args:
@@ -158,7 +187,9 @@ def _power_composition(expr: sympy.Pow, x: sympy.Symbol) -> Composition | None:
     if exponent == -1:
         a = _one_plus_exp(base)
         if a is not None:
-            return _composition("sigmoid", -a, _SIGMA, lambda u: _SIGMA(u) * (1 - _SIGMA(u)))
+            return _composition(
+                "sigmoid", _negated(a), _SIGMA, lambda u: _SIGMA(u) * (1 - _SIGMA(u))
+            )
     if exponent == sympy.Rational(1, 2):
         return _composition("sqrt", base, sympy.sqrt, lambda u: 1 / (2 * sympy.sqrt(u)))
     return _composition(
@@ -172,16 +203,7 @@ def _expand_sigma(expr: sympy.Expr) -> sympy.Expr:
 
 def _display(expr: sympy.Expr) -> sympy.Expr:
     """Show 1/(1 + e^(−u)) as σ(u)."""
-
-    def sigmoid_argument(e):
-        if isinstance(e, sympy.Pow) and e.exp == -1:
-            a = _one_plus_exp(e.base)
-            return None if a is None else -a
-        return None
-
-    return expr.replace(
-        lambda e: sigmoid_argument(e) is not None, lambda e: _SIGMA(sigmoid_argument(e))
-    )
+    return expr.replace(_is_sigmoid, lambda e: _SIGMA(_negated(_one_plus_exp(e.base))))
 
 
 class _StepPrinter(LatexPrinter):
@@ -193,7 +215,9 @@ class _StepPrinter(LatexPrinter):
 
 
 def _latex(expr: sympy.Expr) -> str:
-    return _StepPrinter().doprint(_display(expr))
+    # Showing σ rebuilds the tree: keep 2·(u + v) undistributed there too.
+    with distribute(False):
+        return _StepPrinter().doprint(_display(expr))
 
 
 _EXPLANATIONS = {
@@ -251,7 +275,8 @@ class _Derivation:
                 derivative=sympy.S.Zero,
                 expression_latex=_latex(expr),
                 latex=f"{_latex(self._pending(expr))} = {_latex(written)}",
-                so_far_latex=f"{_latex(self.whole)} = {_latex(self.so_far)}",
+                whole=self.whole,
+                so_far=self.so_far,
                 explanation=text,
                 depth=depth,
             )
@@ -307,8 +332,12 @@ class _Derivation:
             return self._combine("constant_multiple", expr, written, [varying], depth)
         numerator, denominator = [], []
         for factor in expr.args:
+            # σ(u) = 1/(1 + e^(−u)) is a factor like any other, not a denominator.
             is_reciprocal = (
-                isinstance(factor, sympy.Pow) and factor.exp.is_number and factor.exp.is_negative
+                isinstance(factor, sympy.Pow)
+                and factor.exp.is_number
+                and factor.exp.is_negative
+                and not _is_sigmoid(factor)
             )
             (denominator if is_reciprocal else numerator).append(factor)
         if numerator and denominator:
@@ -345,7 +374,8 @@ class _Derivation:
                 expression_latex=_latex(outer),
                 latex=rf"\frac{{d}}{{d{_latex(u)}}}\left({_latex(outer)}\right) = "
                 rf"{_latex(outer_derivative)}, \quad {_latex(u)} = {_latex(inner)}",
-                so_far_latex=self.steps[index].so_far_latex,
+                whole=self.whole,
+                so_far=self.so_far,
                 explanation=explanation,
                 depth=depth + 1,
             )

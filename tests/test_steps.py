@@ -1,5 +1,7 @@
 """Step-by-step differentiation: rules in the order a student writes them, and the right result."""
 
+import pickle
+
 import sympy
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -89,6 +91,21 @@ def test_functions_of_machine_learning():
     assert rules(sympy.tanh(w)) == ["hyperbolic"]
     assert rules(sympy.atan(w)) == ["inverse_trig"]
     assert rules(sympy.Abs(w)) == ["abs"]
+
+
+def test_a_sigmoid_factor_is_a_factor_not_a_denominator():
+    assert rules(w * sigmoid(w)) == ["product", "variable", "sigmoid"]
+    assert rules(sigmoid(w) / w) == ["quotient", "sigmoid", "variable"]
+    (product, *_) = derivative_steps(w * sigmoid(2 * w + 1))
+    assert r"\sigma{\left(2 w + 1 \right)}" in product.latex
+
+
+def test_steps_survive_pickling():
+    # The app runs derivative_steps in a worker process and caches the result.
+    steps = derivative_steps(w * sigmoid(2 * w + 1) + sympy.sin(w**2))
+    again = pickle.loads(pickle.dumps(steps))
+    assert again == steps
+    assert again[-1].so_far_latex == steps[-1].so_far_latex
 
 
 def test_squared_error_by_w_and_by_b():
