@@ -2,8 +2,12 @@
 
 from pathlib import Path
 
+# Imported here, once, before any session thread: plotly imports pandas lazily, and two sessions
+# doing that at the same moment can see a half-initialised module.
+import pandas  # noqa: F401
 import streamlit as st
 
+from derivcore.bounded import warm_up
 from ui.sidebar import render_sidebar
 
 # A local favicon: a Material icon would be fetched from Google's font servers, which hosted
@@ -42,5 +46,6 @@ pages = st.navigation(
         ),
     ]
 )
+warm_up()  # start the SymPy worker processes with the server, not on a student's first request
 render_sidebar()
 pages.run()
