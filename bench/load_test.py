@@ -243,11 +243,14 @@ def wait_healthy(base_url: str, timeout: float) -> None:
 
 
 def start_server(app: Path, port: int, log_path: Path) -> subprocess.Popen:
-    """`streamlit run app.py` on 127.0.0.1:port, with the app's own .streamlit/config.toml."""
+    """`streamlit run app.py` on 127.0.0.1:port, with the app's own .streamlit/config.toml and,
+    as the Dockerfile does, no file watcher: hosted files do not change, and a watcher that sees
+    an edit re-imports derivcore mid-test (a new worker pool, old workers left running)."""
     command = [
         sys.executable, "-m", "streamlit", "run", app.name,
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
     ]
     with open(log_path, "wb") as log:
         return subprocess.Popen(
@@ -594,7 +597,14 @@ async def drive(config: LoadConfig, server_pid: int | None) -> dict:
         "client_cpu_cores": client_cpu / wall if wall else None,
         "machine_cpu_cores": machine_cpu / wall if wall else None,
         "load_average_end": os.getloadavg()[0],
-        "alert_examples": sorted({a[:160] for r in results for a in r.error_alerts})[:5],
+        # What the alerts said, and how often, per group: an expensive student should get
+        # "too complex", an ordinary one nothing (or "server busy" when the pool is starved).
+        "alerts": {
+            group: Counter(
+                a[:160] for r in results if r.group == group for a in r.error_alerts
+            ).most_common(5)
+            for group in ("normal", "expensive")
+        },
         "slowest": [
             {"seconds": r.seconds, "page": r.page, "change": r.change[:80]}
             for r in sorted(
@@ -668,8 +678,9 @@ def print_report(report: dict) -> None:
         f"{report['machine_cpu_cores']:.2f} cores (includes anything else running), "
         f"load average {report['load_average_end']:.1f}"
     )
-    for example in report["alert_examples"]:
-        print(f"  alert: {example}")
+    for group, alerts in report["alerts"].items():
+        for text, count in alerts:
+            print(f"  {group} alert x{count}: {text}")
     for slow in report["slowest"]:
         print(f"  slow: {slow['seconds']:.2f} s on /{slow['page']} after {slow['change']}")
     if report.get("server_log_errors"):
