@@ -551,15 +551,17 @@ class _ErrorPlot:
             labels = [(text, 0.5, "center", 0)]
             xref = "paper"
         else:
+            # The overview's plot is narrow: short labels stay inside it.
+            dominates = "" if self.compact else " error dominates"
             left = (
-                "← rounding error dominates"
+                f"← rounding{dominates}"
                 if model.rounding_coefficient > 0
                 else "← flat: the rounding floor u·|J′|"
             )
             centre = float(np.log10(model.best_eps))
             labels = [
                 (left, centre, "right", -12),
-                ("truncation error dominates →", centre, "left", 12),
+                (f"truncation{dominates} →", centre, "left", 12),
             ]
             xref = "x"
         for text, x, anchor, shift in labels:
