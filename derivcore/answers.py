@@ -12,6 +12,7 @@ itself, −D, the chain rule without an inner derivative, the power rule with th
 factor wrong, and D times a constant.
 """
 
+import cmath
 import math
 import random
 from dataclasses import dataclass
@@ -192,10 +193,19 @@ class _Points:
         self.rows = rows
 
     def values(self, expr: sympy.Expr) -> list[mpmath.mpf | None]:
-        """expr at each point at 30 digits; None where it is not real and finite."""
+        """expr at each point at 30 digits; None where it is not real and finite.
+
+        A float64 pass first skips the points where some intermediate value leaves the float
+        range: mpmath would try to compute, e.g., e^(e^(e^20)) = e^(10^(2·10^8)) to 30 digits
+        and never finish.
+        """
+        in_floats = sympy.lambdify(self.symbols, expr, modules="math")
         function = sympy.lambdify(self.symbols, expr, modules="mpmath")
         with mpmath.workdps(_DIGITS):
-            return [_real_value(function, row) for row in self.rows]
+            return [
+                _real_value(function, row) if _fits_in_floats(in_floats, row) else None
+                for row in self.rows
+            ]
 
     def named(self, i: int) -> dict[str, float]:
         return {s.name: float(v) for s, v in zip(self.symbols, self.rows[i], strict=True)}
@@ -207,6 +217,14 @@ def _interval(lo: float, hi: float, scale: float) -> tuple[float, float]:
     if low < high:
         return low, high
     return (lo, min(hi, lo + scale)) if lo > 0 else (max(lo, hi - scale), hi)
+
+
+def _fits_in_floats(function, row) -> bool:
+    try:
+        value = function(*(float(v) for v in row))
+    except (ArithmeticError, ValueError, TypeError):
+        return False
+    return cmath.isfinite(value)
 
 
 def _real_value(function, row) -> mpmath.mpf | None:

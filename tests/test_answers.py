@@ -1,6 +1,7 @@
 """check_answer: equivalent answers accepted however written, wrong ones refused with the slip."""
 
 import math
+import time
 
 import pytest
 
@@ -265,3 +266,16 @@ def test_a_domain_away_from_zero_is_sampled_inside():
     assert check_answer(problem, "1", domain=(5, math.inf)).correct
     refused = check_answer(problem, "0", domain=(5, math.inf))
     assert not refused.correct and refused.counterexample.point["w"] > 5
+
+
+def test_huge_intermediate_values_do_not_hang_the_check():
+    # e^(e^(e^20)) would need 10^8 digits: such points are skipped, the others decide.
+    start = time.perf_counter()
+    result = check_answer(parse("exp(exp(exp(w)))"), "1")
+    assert not result.correct
+    w = result.counterexample.point["w"]
+    assert result.counterexample.expected == pytest.approx(
+        math.exp(math.exp(math.exp(w))) * math.exp(math.exp(w)) * math.exp(w)
+    )
+    assert check_answer(parse("exp(exp(exp(w)))"), "e^(e^(e^w) + e^w + w)").correct
+    assert time.perf_counter() - start < 10
