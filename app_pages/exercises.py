@@ -84,7 +84,7 @@ elif steps:
         st.session_state[hints_key] = shown = len(steps)
     show_steps(steps, shown)
     if shown >= len(steps):
-        st.latex(rf"\frac{{dJ}}{{d{var}}} = {steps[-1].so_far_latex}")
+        st.latex(steps[-1].so_far_latex)
 
 right = sum(score.values())
 st.divider()

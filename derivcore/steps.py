@@ -91,7 +91,12 @@ def derivative_steps(expr: sympy.Expr, var: str = "w") -> list[Step]:
     """
     x = symbol_for(expr, var)
     # Keep 2·(u + v) as written instead of 2u + 2v, as a student would (thread-local switch).
-    with distribute(False):
+    try:
+        with distribute(False):
+            return _Derivation(expr, x).steps
+    except RecursionError:
+        # With distribution off, SymPy's |u| can recurse without end on some arguments (seen on
+        # |1/6 − σ(w + 1/2)^(3/2)|): then write the derivation with SymPy's usual distribution.
         return _Derivation(expr, x).steps
 
 
