@@ -291,5 +291,5 @@ def test_abs_of_a_power_of_a_sigmoid_does_not_recurse_forever():
         - 1 / (sympy.exp(-w - sympy.Rational(1, 2)) + 1) ** sympy.Rational(3, 2)
     )
     steps = derivative_steps(expr, "w")
-    assert steps[0].rule == "abs"
+    assert [s.rule for s in steps[:2]] == ["chain", "abs"]
     assert equal(steps[0].derivative, sympy.diff(expr, w))
