@@ -1,5 +1,6 @@
 """Inputs that pass the parser but make SymPy work hard: the student gets a message within the
-time limit (2 s) plus a small margin, the rest of the page still shows, and the app keeps serving."""
+time limit (2 s) plus a small margin, the rest of the page still shows, and the app keeps
+serving."""
 
 import time
 from pathlib import Path
