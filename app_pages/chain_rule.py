@@ -30,10 +30,11 @@ if fn is None or inputs.point is None:
     st.stop()
 
 values = {**inputs.values, inputs.var: inputs.point}
-graph, checks, problem = graph_with_check(fn.expr, values, inputs.cache_key, str(inputs.point))
+built, problem = graph_with_check(fn.expr, values, inputs.cache_key, str(inputs.point))
 if problem:
     st.warning(problem)
     st.stop()
+graph, checks = built
 for note in graph.problems:
     st.warning(note)
 

@@ -73,12 +73,14 @@ _CAN_BOUND = hasattr(os, "fork") and hasattr(socket, "send_fds")
 class WorkTimeout(TimeoutError):
     """The work did not finish (or could not start) within its time limit.
 
-    `.message` is a sentence for the student; `str(err) == err.message`.
+    `.message` is a sentence for the student; `str(err) == err.message`. `.busy` is True when
+    the work never started because every worker was taken: worth trying again, not remembering.
     """
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, busy: bool = False):
         super().__init__(message)
         self.message = message
+        self.busy = busy
 
 
 def _seconds(timeout: float) -> str:
@@ -338,7 +340,8 @@ class _Pool:
         except queue.Empty:
             raise WorkTimeout(
                 f"The server is busy: no worker was free within {_seconds(timeout)}. "
-                "Try again in a moment."
+                "Try again in a moment.",
+                busy=True,
             ) from None
         healthy = False
         try:
