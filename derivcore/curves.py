@@ -21,6 +21,7 @@ import numpy as np
 import sympy
 
 from derivcore.numeric import compile_function
+from derivcore.smoothness import is_smooth
 from derivcore.symbols import symbol_for
 
 # plotly.js computes ranges and positions in float64; values near 1e308 overflow there. No window
@@ -252,16 +253,6 @@ def point_value(expr: sympy.Expr, var: str, x: float, values: dict | None = None
     return value if math.isfinite(value) else math.nan
 
 
-_NON_ANALYTIC = (
-    sympy.Abs,
-    sympy.Max,
-    sympy.Min,
-    sympy.sign,
-    sympy.Heaviside,
-    sympy.Piecewise,
-    sympy.floor,
-    sympy.ceiling,
-)
 
 
 def tangent_slope(expr: sympy.Expr, var: str, x0: float, values: dict | None = None) -> float:
@@ -274,7 +265,7 @@ def tangent_slope(expr: sympy.Expr, var: str, x0: float, values: dict | None = N
     """
     y0 = point_value(expr, var, x0, values)
     slope = point_value(_derivative(expr, var), var, x0, values) if np.isfinite(y0) else np.nan
-    if np.isfinite(slope) and expr.has(*_NON_ANALYTIC):
+    if np.isfinite(slope) and not is_smooth(expr):
         delta = 1e-7 * max(1.0, abs(x0))
         for side in (x0 - delta, x0 + delta):
             side_slope = point_value(_derivative(expr, var), var, side, values)

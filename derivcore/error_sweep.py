@@ -26,7 +26,6 @@ from derivcore.error_model import (
 )
 from derivcore.finite_differences import (
     COMPLEX_DTYPES,
-    NON_ANALYTIC,
     OFFSETS,
     Stencil,
     complex_step_unavailable,
@@ -43,6 +42,7 @@ from derivcore.numeric import (
     precise_value,
     round_to_dtype,
 )
+from derivcore.smoothness import NON_ANALYTIC
 from derivcore.symbols import symbol_for
 
 REFERENCE_DIGITS = 50  # J′ to 50 significant digits

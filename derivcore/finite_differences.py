@@ -22,6 +22,7 @@ import numpy as np
 import sympy
 
 from derivcore.numeric import COMPLEX_DTYPES, DTYPES, Values, compile_function, round_to_dtype
+from derivcore.smoothness import NON_ANALYTIC
 
 SCHEMES = ("forward", "backward", "central", "five_point", "complex_step")
 
@@ -34,21 +35,6 @@ OFFSETS = {
     "complex_step": (0,),
 }
 
-# Functions without a power series at some points: the complex step reads them wrongly.
-NON_ANALYTIC = {
-    sympy.Abs: "abs",
-    sympy.Max: "max (relu)",
-    sympy.Min: "min",
-    sympy.sign: "sign",
-    sympy.Heaviside: "Heaviside",
-    sympy.Piecewise: "a piecewise definition",
-    sympy.floor: "floor",
-    sympy.ceiling: "ceiling",
-    sympy.re: "re",
-    sympy.im: "im",
-    sympy.arg: "arg",
-    sympy.conjugate: "conjugate",
-}
 _NO_COMPLEX_TYPE = (
     "The complex step needs complex numbers, and NumPy has no complex type built on {dtype}."
 )

@@ -20,23 +20,11 @@ import mpmath
 import sympy
 
 from derivcore.bounded import WorkTimeout, default_timeout, run_bounded, timeout_message
+from derivcore.smoothness import is_smooth
 from derivcore.symbols import symbol_for
 
 MAX_ORDER = 10
 
-# Functions whose formula changes where their argument crosses a switching point. SymPy
-# differentiates them into sign/Heaviside/DiracDelta, whose values AT the switch (sign(0) = 0,
-# Heaviside(0) = 1/2) are not one-sided slopes, so points near a switch get their own treatment.
-_NON_SMOOTH = (
-    sympy.Abs,
-    sympy.Max,
-    sympy.Min,
-    sympy.sign,
-    sympy.Heaviside,
-    sympy.Piecewise,
-    sympy.floor,
-    sympy.ceiling,
-)
 _DIGITS = 50  # working precision of numerical checks: far beyond float64's 16 digits
 _TINY = sympy.Float(10) ** -40  # relative size below which a 50-digit difference counts as 0
 _SIDE = sympy.Rational(1, 10**30)  # relative distance of the points just left and right of x
@@ -219,7 +207,7 @@ def _smooth_piece(expr: sympy.Expr, x: sympy.Symbol, at: sympy.Expr) -> sympy.Ex
     """`expr` with each non-smooth part replaced by the smooth formula it equals at x = at
     (and so, for `at` just beside a switching point, on that side of it): |u| -> u or -u,
     max/min -> the largest/smallest argument, sign/Heaviside/floor/ceiling -> their constant."""
-    if not expr.has(*_NON_SMOOTH):
+    if is_smooth(expr):
         return expr
     if isinstance(expr, sympy.Piecewise):
         for piece, condition in expr.args:
@@ -339,7 +327,7 @@ def _slope_at(expr: sympy.Expr, x: sympy.Symbol, point: sympy.Expr, where: str) 
     side = _SIDE * sympy.Min(1, abs(point)) if point != 0 else _SIDE
     left, right = point - side, point + side
     defined_both_sides = _defined_near(expr, x, left) and _defined_near(expr, x, right)
-    if not expr.has(*_NON_SMOOTH):
+    if is_smooth(expr):
         try:
             slope = _exact_at(sympy.diff(expr, x), x, point)
         except _NoValue as failure:
@@ -402,7 +390,7 @@ def _numeric_outcome(
     corner it would be meaningless."""
     expr = _with_values(expr, var, values)
     x = symbol_for(expr, var)
-    if order and expr.has(*_NON_SMOOTH):
+    if order and not is_smooth(expr):
         return None
     with mpmath.workdps(30):
         function = sympy.lambdify(x, expr, modules="mpmath")
