@@ -3,20 +3,12 @@
 import streamlit as st
 
 from derivcore.explain import error_explanation
-from derivcore.figures import error_figure
+from derivcore.figures import SCHEME_LABELS, error_figure
 from derivcore.finite_differences import SCHEMES
 from derivcore.numeric import DTYPES
 from derivcore.sweep_csv import sweep_to_csv
 from ui.cache import error_sweep_for
 from ui.sidebar import current_inputs
-
-SCHEME_LABELS = {
-    "forward": "forward",
-    "backward": "backward",
-    "central": "central",
-    "five_point": "five-point",
-    "complex_step": "complex step",
-}
 
 inputs = current_inputs()
 fn, var = inputs.function, inputs.var
