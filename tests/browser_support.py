@@ -111,6 +111,11 @@ def _is_app_error(msg) -> bool:
 
 
 def wait_until_idle(page, timeout_ms: int = 30000):
+    # Before the first run starts (a deep link first probes <path>/_stcore/, then connects) the
+    # app is "notRunning" with nothing in it: wait for the page's title first.
+    page.wait_for_selector(
+        "[data-testid='stMain'] h1, [data-testid='stMain'] h2", timeout=timeout_ms
+    )
     page.wait_for_selector(READY, timeout=timeout_ms)
     # The script may start another run right after the first (e.g. a URL-bound widget syncing).
     page.wait_for_timeout(500)

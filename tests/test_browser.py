@@ -38,6 +38,8 @@ def browser():
 
 
 def check_page(page, errors, charts: int):
+    if charts:
+        page.locator('[data-testid="stPlotlyChart"] .main-svg').nth(charts - 1).wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator(".katex-error").count() == 0
     assert page.locator('[data-testid="stPlotlyChart"]').count() == charts
