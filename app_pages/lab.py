@@ -15,7 +15,7 @@ st.markdown(
 )
 
 for example in LAB_EXAMPLES:
-    st.header(f"{example.cell}. {example.title}", anchor=example.id)
+    st.header(f"In [{example.cell}]: {example.title}", anchor=example.id)
     code, symbolic = st.columns(2)
     with code:
         st.markdown("**The lab's arithmetic**")
@@ -36,7 +36,7 @@ for example in LAB_EXAMPLES:
         st.page_link(
             "app_pages/overview.py",
             label="Open this example in the explorer",
-            icon="🔎",
+            icon=":material/open_in_new:",
             query_params=example.explorer_params,
         )
     st.markdown(example.shows)
