@@ -1,6 +1,8 @@
 """Lab: the course lab's examples in order, Python's arithmetic next to SymPy's diff and subs,
 and where the lab is wrong or misleading."""
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from derivcore.expressions import parse
@@ -33,11 +35,13 @@ for example in LAB_EXAMPLES:
         )
         for point, value in example.lab_subs:
             st.latex(rf"\frac{{dJ}}{{dw}}\Big|_{{w = {point}}} = {to_latex(parse(value))}")
-        st.page_link(
-            "app_pages/overview.py",
-            label="Open this example in the explorer",
+        # A real link (new tab, new session): the sidebar reads f, at and eps from its URL. Within
+        # one session the sidebar's widgets keep their values and st.switch_page refuses to
+        # clear URL-bound parameters, so a link is also what an instructor can share.
+        st.link_button(
+            "Open this example in the explorer",
+            f"./?{urlencode(example.explorer_params)}",
             icon=":material/open_in_new:",
-            query_params=example.explorer_params,
         )
     st.markdown(example.shows)
     for caveat in example.caveats:

@@ -87,3 +87,20 @@ def test_typing_a_bad_function_shows_a_message_and_keeps_the_text(browser, app_u
         page.screenshot(path=str(SHOTS / "bad-function.png"), full_page=True)
     finally:
         page.close()
+
+
+def test_a_lab_example_opens_in_the_explorer_with_its_inputs(browser, app_url):
+    page, errors = open_page(browser, app_url + "/lab")
+    try:
+        with page.context.expect_page() as opened:
+            page.get_by_text("Open this example in the explorer").nth(5).click()
+        explorer = opened.value
+        wait_until_idle(explorer)
+        assert explorer.get_by_role("textbox", name="J(w) =").input_value() == "1/w^2"
+        assert explorer.get_by_role("textbox", name="Point w =").input_value() == "4"
+        # The lab's own printout for its exercise, now on the overview.
+        assert "-0.031238285155041345" in explorer.content()
+        explorer.close()
+        assert not errors, errors
+    finally:
+        page.close()

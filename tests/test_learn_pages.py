@@ -37,7 +37,9 @@ def test_lab_page_shows_pythons_real_output_and_the_labs_mistakes():
     warnings = " ".join(w.value for w in at.warning)
     assert "9.0060001" in warnings  # the lab's prose misquotes 3.001²
     assert "500" in warnings  # ε = 1e-9 is worse, not better
-    assert len(at.get("page_link")) == 6
+    links = [b.proto.url for b in at.get("link_button")]
+    assert len(links) == 6
+    assert "./?f=1%2Fw%5E2&at=4&eps=0.001" in links
 
 
 def test_exercise_accepts_a_differently_written_answer_and_counts_it():
