@@ -176,3 +176,28 @@ def test_every_page_renders_for_many_functions_and_points(f, point):
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, (f, point, page, [e.value for e in at.exception])
+
+
+def test_moving_eps_by_decades_sets_the_step_and_the_nudge():
+    at = run_app()
+    at.select_slider(key="eps_decade").set_value("1e-9").run()
+    assert not at.exception
+    assert at.text_input(key="eps").value == "1e-9"
+    # The lab's In [3]: (3 + 1e-9)**2 - 9)/1e-9 prints 6.000000496442226.
+    assert "6.000000496442226" in code_text(at)
+    # Typing a step moves the slider to its nearest decade.
+    at.text_input(key="eps").set_value("3e-5").run()
+    assert at.select_slider(key="eps_decade").value == "1e-5"
+
+
+def test_several_variables_offer_the_variable_and_the_others_values():
+    at = run_app(f="(w*x + b - y)^2", at="2")
+    assert at.selectbox(key="var").value == "w"
+    for name in ("b", "x", "y"):
+        assert at.text_input(key=f"value_{name}").value == "1"
+    # With b = x = y = 1: dJ/dw = 2(w x + b - y) x = 2·2 = 4 at w = 2 (by hand).
+    assert "J'(2) = 4" in latex_text(at)
+    at.selectbox(key="var").set_value("b").run()
+    assert not at.exception
+    # Now b = 2 is the point and w = x = y = 1: dJ/db = 2(w x + b - y) = 2·(1 + 2 - 1) = 4.
+    assert "J'(2) = 4" in latex_text(at)
