@@ -61,7 +61,9 @@ try:
 except ExpressionError as err:
     show_input_problem("Points", points_text, err.message, err.position)
     points = []
-if points:
+if len(inputs.values) < len(fn.variables) - 1:
+    st.info("Give every other variable a value in the sidebar to see values at points.")
+elif points:
     rows = compare_at_points(fn.expr, var, points, inputs.eps, inputs.values)
     st.dataframe(
         [

@@ -201,3 +201,14 @@ def test_several_variables_offer_the_variable_and_the_others_values():
     assert not at.exception
     # Now b = 2 is the point and w = x = y = 1: dJ/db = 2(w x + b - y) = 2·(1 + 2 - 1) = 4.
     assert "J'(2) = 4" in latex_text(at)
+
+
+def test_a_bad_value_of_another_variable_keeps_the_formulas():
+    at = run_app(f="w*x", at="2", value_x="oops")
+    assert "value of x" in messages(at).lower()
+    assert at.text_input(key="value_x").value == "oops"
+    assert "w x" in latex_text(at)  # J is still shown
+    for page in [*PAGES, "app_pages/chain_rule.py", "app_pages/exercises.py"]:
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert "value of x" in messages(at).lower()

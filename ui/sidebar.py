@@ -86,9 +86,9 @@ def render_sidebar() -> Inputs:
             help="For example w^2, 1/w^2, sin(w)/w, sigmoid(w), (w*x + b - y)^2. "
             "Use ^ for powers; 2w means 2·w.",
         )
-        variables, problem = _read("Function", text, variables_of)
-        if problem:
-            problems.append(problem)
+        variables, text_problem = _read("Function", text, variables_of)
+        if text_problem:
+            problems.append(text_problem)
             variables = ["w"]
         var = default_variable(variables)
         if len(variables) > 1:
@@ -100,7 +100,8 @@ def render_sidebar() -> Inputs:
                 bind="query-params",
             )
         values: dict[str, sympy.Expr] = {}
-        for other in (v for v in variables if v != var):
+        others = [v for v in variables if v != var]
+        for other in others:
             value_text = st.text_input(
                 f"Value of {other}", value="1", key=f"value_{other}", bind="query-params"
             )
@@ -111,7 +112,7 @@ def render_sidebar() -> Inputs:
                 values[other] = value
 
         function = None
-        if not problems:
+        if not text_problem:  # a bad value of another variable leaves J itself readable
             function, message = prepared_function(text, var)
             if message:
                 problems.append(Problem("Function", text, message))
@@ -126,6 +127,8 @@ def render_sidebar() -> Inputs:
         point, problem = _read(f"Point {var}", point_text, parse_point, var)
         if problem:
             problems.append(problem)
+        if len(values) < len(others):
+            point = None  # J has no value at the point until every other variable has one
 
         eps_text = st.text_input(
             "Step ε =",
