@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import sympy
 
 from derivcore.bounded import run_bounded
-from derivcore.expressions import free_variable_names, parse
+from derivcore.expressions import ExpressionError, free_variable_names, parse
 from derivcore.symbolic import derivative, simplified, to_latex
 
 SIMPLIFY_SECONDS = 1.0
@@ -51,6 +51,12 @@ def variables_of(text: str) -> list[str]:
 def prepare(text: str, var: str | None = None) -> PreparedFunction:
     """Parse `text` and differentiate it by `var`; raises ExpressionError or WorkTimeout."""
     expr = parse(text)
+    if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise ExpressionError(
+            "This J is undefined everywhere: somewhere it divides by zero (like 1/0) or takes "
+            "an infinite value. Change that part of the formula.",
+            None,
+        )
     variables = tuple(free_variable_names(expr))
     var = var if var in variables else default_variable(list(variables))
     raw, display = differentiate(expr, var)

@@ -212,3 +212,35 @@ def test_a_bad_value_of_another_variable_keeps_the_formulas():
         at.switch_page(page).run()
         assert not at.exception, page
         assert "value of x" in messages(at).lower()
+
+
+HOSTILE = [
+    {"f": "__import__('os').system('echo hi')"},
+    {"f": "9**9**9**9"},
+    {"f": "(w+1)^10^7"},
+    {"f": "w" * 400},
+    {"f": ""},
+    {"f": "1/0"},
+    {"f": "w.__class__"},
+    {"f": "sin(w", "at": "pi/0"},
+    {"at": "1e999"},
+    {"at": "nan"},
+    {"eps": "1e-400"},
+    {"eps": "1e400"},
+    {"eps": "-0"},
+    {"f": "w*x", "var": "zz", "value_x": ""},
+    {"f": "log(w)", "at": "-1", "eps": "10"},
+    {"f": "sqrt(w)", "at": "0", "eps": "1e-20"},
+]
+
+
+@pytest.mark.parametrize(
+    "query", HOSTILE, ids=lambda q: "&".join(f"{k}={v[:20]}" for k, v in q.items())
+)
+def test_hostile_urls_never_show_a_traceback(query):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update(query)
+    at.run()
+    for page in [*PAGES, "app_pages/chain_rule.py", "app_pages/exercises.py"]:
+        at.switch_page(page).run()
+        assert not at.exception, (query, page)

@@ -38,6 +38,12 @@ def test_refused_text_raises_the_parsers_error():
         prepare("__import__('os')")
 
 
+@pytest.mark.parametrize("text", ["1/0", "w/0", "w + log(0)"])
+def test_a_function_undefined_everywhere_is_refused(text):
+    with pytest.raises(ExpressionError, match="undefined everywhere"):
+        prepare(text)
+
+
 def test_higher_orders_and_their_bounds():
     raw, simple = differentiate(w**12, "w", 10)
     assert simple == sympy.factorial(12) / sympy.factorial(2) * w**2
