@@ -308,8 +308,8 @@ class StudentSession:
         self.message_cache: OrderedDict[str, ForwardMsg] = OrderedDict()
         self.ws: ClientConnection | None = None
 
-    async def open(self) -> float:
-        """Load the page and run it once; returns the time of that first run."""
+    async def open(self) -> tuple[float, int, list[str]]:
+        """Load the page and run it once: (seconds, exceptions, error alert texts)."""
         cookies = await asyncio.to_thread(self._load_page)
         split = urlsplit(self.base_url)
         scheme = "wss" if split.scheme == "https" else "ws"
@@ -325,8 +325,7 @@ class StudentSession:
             max_size=None, open_timeout=self.run_timeout, compression=None,
         )
         state = ClientState(query_string=self.query_string(), page_name=self.page)
-        seconds, _, _ = await self._run(state)
-        return seconds
+        return await self._run(state)
 
     def _load_page(self) -> dict[str, str]:
         """Load the page, then /_stcore/health as the frontend does (it sets the XSRF cookie),
@@ -482,7 +481,11 @@ async def student(
             if session is None:
                 session = StudentSession(config.base_url, page, values, config.run_timeout)
                 try:
-                    opened.append(await session.open())
+                    seconds, exceptions, _ = await session.open()
+                    opened.append(seconds)
+                    if exceptions:
+                        # A crash on the first load counts, though its time is not a change's.
+                        results.append(RunResult(index, group, page, "open", None, "exception"))
                 except (SessionError, ConnectionClosed, InvalidHandshake, OSError) as err:
                     results.append(RunResult(index, group, page, "open", None, _kind(err)))
                     on_result()
