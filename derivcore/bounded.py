@@ -15,7 +15,7 @@ Only top-level functions of importable modules can be sent (they are pickled by 
 functions from derivcore. The pool is thread-safe; callers beyond the pool size wait for a free
 worker, and that wait counts against their time limit.
 
-Settings (read when the pool starts / at each call): `DERIV_WORKERS` (pool size, default 2),
+Settings (read when the pool starts / at each call): `DERIV_WORKERS` (pool size, default 4),
 `DERIV_TIMEOUT` (seconds, default 2), `DERIV_WORKER_MEMORY_MB` (address-space cap of a worker so
 that a memory bomb fails with MemoryError there instead of exhausting the server; default 2048,
 0 for none).
@@ -40,7 +40,9 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-DEFAULT_WORKERS = 2
+# 4 on a 2-core server: with 2, three students typing monstrous functions held every worker and
+# raised the others' p95 4.8×; with 4, 1.6× (bench/load_test.py --expensive 3).
+DEFAULT_WORKERS = 4
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_WORKER_MEMORY_MB = 2048
 

@@ -969,6 +969,28 @@ def _empty_message(variables: list[str] | None) -> str:
     return f"Type a function of {name}, for example {name}^2."
 
 
+_AST_LOCK = threading.Lock()
+
+
+def _python_tree(code: str) -> ast.Expression:
+    """ast.parse in eval mode, one thread at a time.
+
+    CPython 3.11's parser can fail with "AST constructor recursion depth mismatch" when two
+    threads parse at once (gh-106905); Streamlit runs every session in its own thread and also
+    compiles page scripts, which the lock cannot cover, so a SystemError is retried once."""
+    with _AST_LOCK:
+        try:
+            return ast.parse(code, mode="eval")
+        except SystemError:
+            pass
+        try:
+            return ast.parse(code, mode="eval")
+        except SystemError:
+            raise ExpressionError(
+                "The server could not read this formula just now: please try again.", None
+            ) from None
+
+
 def parse(text: str, variables: list[str] | None = None) -> sympy.Expr:
     """The SymPy expression for a formula typed by a student, or ExpressionError.
 
@@ -987,7 +1009,7 @@ def parse(text: str, variables: list[str] | None = None) -> sympy.Expr:
     tokens = _structure(_scan(text, variables), _empty_message(variables))
     rewritten = _rewrite(tokens)
     try:
-        tree = ast.parse(rewritten.code, mode="eval")
+        tree = _python_tree(rewritten.code)
     except SyntaxError as error:
         column = (error.offset or 1) - 1
         position = rewritten.starts[min(column, len(rewritten.starts) - 1)]
