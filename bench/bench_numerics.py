@@ -4,6 +4,7 @@ Run from the repository root: .venv/bin/python bench/bench_numerics.py
 Prints medians of time.perf_counter over repeated runs (numbers, not pass/fail).
 """
 
+import importlib
 import os
 import statistics
 import sys
@@ -16,7 +17,10 @@ import numpy as np  # noqa: E402
 import sympy  # noqa: E402
 from sympy.core.cache import clear_cache  # noqa: E402
 
-from derivcore import error_model, error_sweep, numeric  # noqa: E402
+from derivcore import error_model, numeric  # noqa: E402
+
+# The module, not the function of the same name that `derivcore` exports.
+error_sweep = importlib.import_module("derivcore.error_sweep")
 from derivcore.error_sweep import default_eps_grid  # noqa: E402
 from derivcore.finite_differences import SCHEMES, difference_quotients  # noqa: E402
 from derivcore.numeric import COMPLEX_DTYPES, DTYPES, compile_function  # noqa: E402
