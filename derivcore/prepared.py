@@ -5,6 +5,7 @@ built once per (text, variable) and shared.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import sympy
 
@@ -27,11 +28,12 @@ class PreparedFunction:
     derivative: sympy.Expr
     derivative_simplified: sympy.Expr
 
-    @property
+    # Computed once per function, not on every rerun (the object is shared through a cache).
+    @cached_property
     def latex(self) -> str:
         return to_latex(self.expr)
 
-    @property
+    @cached_property
     def derivative_latex(self) -> str:
         return to_latex(self.derivative_simplified)
 
