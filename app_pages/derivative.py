@@ -7,7 +7,7 @@ from derivcore.expressions import ExpressionError
 from derivcore.inputs import parse_points
 from derivcore.nudge import compare_at_points, python_repr
 from derivcore.symbolic import to_latex
-from ui.cache import derivation_steps, derivative_of_order
+from ui.cache import derivation_steps, derivative_of_order, exact_derivative
 from ui.derivation import show_steps
 from ui.messages import show_input_problem
 from ui.sidebar import current_inputs
@@ -64,7 +64,8 @@ except ExpressionError as err:
 if len(inputs.values) < len(fn.variables) - 1:
     st.info("Give every other variable a value in the sidebar to see values at points.")
 elif points:
-    rows = compare_at_points(fn.expr, var, points, inputs.eps, inputs.values)
+    exact = [exact_derivative(fn, inputs.cache_key, str(p), p, inputs.values) for p in points]
+    rows = compare_at_points(fn.expr, var, points, inputs.eps, inputs.values, exact)
     st.dataframe(
         [
             {

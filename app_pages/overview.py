@@ -46,7 +46,7 @@ with arithmetic:
             f"k = (J({x} + {eps}) - J({x})) / {eps} = {python_repr(n.k)}",
         ]
         if exact is not None and exact.defined and exact.decimal is not None:
-            lines.append(f"|k - J'({x})| = {abs(n.k - exact.decimal):.3g}")
+            lines.append(f"|k - J'({x})| = {n.error(exact.decimal):.3g}")
         st.code("\n".join(lines), language=None)
     else:
         st.info("Fix the point and ε in the sidebar to see the nudge.")

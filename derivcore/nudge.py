@@ -20,6 +20,10 @@ class Nudge:
     j_eps: float
     k: float
 
+    def error(self, derivative: float) -> float:
+        """|k − J′(x)|: how far the nudge is from the true slope."""
+        return abs(self.k - derivative)
+
 
 def nudge(expr: sympy.Expr, var: str, x: float, eps: float, values=None) -> Nudge:
     """J(x), J(x + eps) and the forward difference quotient k, exactly as the lab computes them."""
@@ -47,13 +51,20 @@ class Comparison:
     message: str
 
 
-def compare_at_points(expr, var: str, points, eps: float | None, values=None) -> list[Comparison]:
-    """For each point: J'(point) exactly and as a decimal, k for step eps, and |k − J'(point)|."""
+def compare_at_points(
+    expr, var: str, points, eps: float | None, values=None, exact_values=None
+) -> list[Comparison]:
+    """For each point: J'(point) exactly and as a decimal, k for step eps, and |k − J'(point)|.
+
+    `exact_values`, when given, are the `derivative_at` results for `points` (the app passes
+    cached ones, so moving ε does no symbolic work)."""
+    if exact_values is None:
+        exact_values = [derivative_at(expr, var, point, values) for point in points]
     rows = []
-    for point in points:
-        value = derivative_at(expr, var, point, values)
-        k = nudge(expr, var, float(point), eps, values).k if eps is not None else None
-        error = abs(k - value.decimal) if value.defined and k is not None else None
+    for point, value in zip(points, exact_values, strict=True):
+        n = nudge(expr, var, float(point), eps, values) if eps is not None else None
+        k = n.k if n else None
+        error = n.error(value.decimal) if value.defined and n else None
         exact = str(value.exact) if value.defined and value.exact is not None else "—"
         rows.append(Comparison(point, exact, value.decimal, k, error, value.message))
     return rows
