@@ -39,9 +39,12 @@ if not schemes or not dtypes:
     st.info("Pick at least one scheme and one precision.")
     st.stop()
 
-sweep = error_sweep_for(
+sweep, problem = error_sweep_for(
     fn, inputs.x, inputs.values, inputs.cache_key, tuple(schemes), tuple(dtypes), step_trick
 )
+if sweep is None:
+    st.warning(problem)
+    st.stop()
 st.plotly_chart(
     error_figure(sweep, inputs.eps, kind=kind, show_model=show_model, show_exact=show_exact),
     key="error_plot",

@@ -60,9 +60,12 @@ if inputs.point is not None:
             key="overview_curve",
         )
     with plot_right:
-        sweep = error_sweep_for(
+        sweep, problem = error_sweep_for(
             fn, inputs.x, inputs.values, inputs.cache_key, ("forward",), ("float64",)
         )
-        st.plotly_chart(
-            error_figure(sweep, current_eps=inputs.eps, compact=True), key="overview_error"
-        )
+        if sweep is None:
+            st.warning(problem)
+        else:
+            st.plotly_chart(
+                error_figure(sweep, current_eps=inputs.eps, compact=True), key="overview_error"
+            )

@@ -94,14 +94,66 @@ def check_answer(
     """Is `answer_text` the derivative of `problem_expr` by `var`?
 
     `domain` (lo, hi), when given, restricts the comparison to lo < var < hi (ReLU away from 0).
-    The answer may use only the problem's variables.
+    The answer may use only the problem's variables. Two phases, each under its own time bound
+    (`run_bounded`): the numeric comparison, then, for an answer that agreed everywhere, SymPy's
+    verdict; a correct answer that SymPy is too slow to prove is accepted on the numbers. Raises
+    `WorkTimeout` when the numeric phase overruns or no worker is free.
     """
+    outcome = run_bounded(compare_numerically, problem_expr, answer_text, var, domain)
+    if isinstance(outcome, AnswerCheck):
+        return outcome
+    answer, expected, agreeing = outcome
+    x = symbol_for(problem_expr, var)
+    known = dict(answer=answer, expected=expected)
+    if _symbolically_equal(answer, expected, x, domain):
+        return AnswerCheck(True, "Correct!", decided_by="symbolic", **known)
+    if agreeing >= _MIN_NUMERIC_PROOF:
+        return AnswerCheck(
+            True,
+            f"Correct: your answer agrees with the derivative at all {agreeing} points checked.",
+            decided_by="numeric",
+            **known,
+        )
+    return AnswerCheck(
+        False,
+        f"Your answer agrees with the derivative at the {agreeing} points where both have a "
+        "value, but that is too few to be sure. Try writing it more simply.",
+        **known,
+    )
+
+
+def _without_value(answer: sympy.Expr, answer_text: str) -> str | None:
+    """Why an answer has no real value anywhere (1/0, log(0), sqrt(−1)), or None."""
+    if answer.has(sympy.zoo, sympy.nan, sympy.oo, sympy.S.NegativeInfinity):
+        return (
+            f"Your answer {answer_text.strip()} has no value: it divides by zero or takes the "
+            "logarithm of 0 (SymPy calls the result ∞ or nan). A derivative is a finite number "
+            "wherever it exists."
+        )
+    if answer.has(sympy.I):
+        return (
+            f"Your answer {answer_text.strip()} is not a real number: it contains the imaginary "
+            "unit i (the square root or logarithm of a negative number). The derivative of a "
+            "real function is real."
+        )
+    return None
+
+
+def compare_numerically(
+    problem_expr: sympy.Expr, answer_text: str, var: str, domain
+) -> AnswerCheck | tuple[sympy.Expr, sympy.Expr, int]:
+    """The verdict when the numbers settle it (a parse error, no value, a counterexample), else
+    (answer, derivative, the number of points where they agree) for `check_answer` to prove.
+    Run in a worker by `check_answer`: evaluating a student's formula can take long."""
     x = symbol_for(problem_expr, var)
     symbols = _ordered_symbols(problem_expr, x)
     try:
         answer = parse(answer_text, [s.name for s in symbols])
     except ExpressionError as error:
         return AnswerCheck(False, error.message, position=error.position)
+    no_value = _without_value(answer, answer_text)
+    if no_value:
+        return AnswerCheck(False, no_value, answer=answer)
     by_name = {s.name: s for s in symbols}
     answer = answer.xreplace({s: by_name[s.name] for s in answer.free_symbols})
     expected = sympy.diff(problem_expr, x)
@@ -126,22 +178,7 @@ def check_answer(
         )
         message = " ".join(m for m in (slip_message, _differs_at(counterexample)) if m)
         return AnswerCheck(False, message, slip, counterexample, factor=factor, **known)
-    proved = _symbolically_equal(answer, expected, x, domain)
-    if proved:
-        return AnswerCheck(True, "Correct!", decided_by="symbolic", **known)
-    if len(both) >= _MIN_NUMERIC_PROOF:
-        return AnswerCheck(
-            True,
-            f"Correct: your answer agrees with the derivative at all {len(both)} points checked.",
-            decided_by="numeric",
-            **known,
-        )
-    return AnswerCheck(
-        False,
-        f"Your answer agrees with the derivative at the {len(both)} points where both have a "
-        "value, but that is too few to be sure. Try writing it more simply.",
-        **known,
-    )
+    return answer, expected, len(both)
 
 
 def _ordered_symbols(problem_expr: sympy.Expr, x: sympy.Symbol) -> list[sympy.Symbol]:
@@ -171,8 +208,10 @@ def _symbolically_equal(answer, expected, x, domain) -> bool:
         return True
     try:
         return run_bounded(is_zero_difference, answer, expected, timeout=SYMBOLIC_TIMEOUT)
-    except WorkTimeout:
-        return False
+    except WorkTimeout as err:
+        if err.busy:
+            raise
+        return False  # SymPy could not decide in time: the numbers decide
 
 
 class _Points:
@@ -199,8 +238,11 @@ class _Points:
         range: mpmath would try to compute, e.g., e^(e^(e^20)) = e^(10^(2·10^8)) to 30 digits
         and never finish.
         """
-        in_floats = sympy.lambdify(self.symbols, expr, modules="math")
-        function = sympy.lambdify(self.symbols, expr, modules="mpmath")
+        try:
+            in_floats = sympy.lambdify(self.symbols, expr, modules="math")
+            function = sympy.lambdify(self.symbols, expr, modules="mpmath")
+        except (KeyError, TypeError, NameError, ValueError):  # a constant the printers lack
+            return [None] * len(self.rows)
         with mpmath.workdps(_DIGITS):
             return [
                 _real_value(function, row) if _fits_in_floats(in_floats, row) else None

@@ -33,6 +33,7 @@ from derivcore.finite_differences import (
     validate_scheme,
 )
 from derivcore.numeric import (
+    PrecisionLimit,
     Values,
     compile_function,
     mp_context,
@@ -90,7 +91,7 @@ def _taylor(expr: sympy.Expr, var: str, x: float, parameters: tuple) -> tuple[fl
     point = context.mpf(x)
     try:
         values = [f(point)] + [context.diff(f, point, n) for n in range(1, HIGHEST_DERIVATIVE + 1)]
-    except (ValueError, ZeroDivisionError, TypeError):
+    except (ValueError, ZeroDivisionError, TypeError, PrecisionLimit):
         return (math.nan,) * (HIGHEST_DERIVATIVE + 1)
     if not all(context.isfinite(v) and not isinstance(v, context.mpc) for v in values):
         return (math.nan,) * (HIGHEST_DERIVATIVE + 1)
@@ -270,10 +271,44 @@ class ErrorSweep:
         self._exact: dict[str, np.ndarray] = {}
         self._errors: dict[tuple[str, str], np.ndarray] = {}
         self._best: dict[tuple[str, str], tuple[float, float] | None] = {}
+        self._reasons: dict[tuple[str, str], str | None] = {}
         # A sweep may be shared between sessions (threads): lazy work happens under this lock.
         self._lock = threading.RLock()
         for dtype in dtypes:
             self._compute(dtype)
+
+    # ---- all at once, in a worker ----------------------------------------------------------------
+
+    def complete(self) -> ErrorSweep:
+        """Compute now everything the pages read (references, models, errors, reasons, best ε,
+        the exact-arithmetic curves). A complete sweep needs neither mpmath nor the compiled J
+        again, so it can be computed in a bounded worker process and sent back by pickle."""
+        for dtype in self.dtypes:
+            for scheme in self.schemes:
+                self.model(scheme, dtype)
+                self.measured_best(scheme, dtype)
+                self.nan_reason(scheme, dtype)
+        self.exact_arithmetic_error(self.schemes[0])
+        return self
+
+    def without_reference(self, reason: str) -> ErrorSweep:
+        """This sweep with its high-precision part given up (it overran its time): no J′, so no
+        errors, models or exact curves; `reason` says why, wherever J′ is missing."""
+        with self._lock:
+            for dtype in self.dtypes:
+                self._references[dtype] = _Reference(math.nan, math.nan, math.nan, reason)
+            self._exact.update({s: np.full(self.eps.shape, np.nan) for s in self.schemes})
+        return self
+
+    def __getstate__(self) -> dict:
+        # The stencils hold compiled functions, which do not pickle; a complete sweep no longer
+        # needs them. A lock does not pickle either: the copy gets its own.
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_lock", "_stencils")}
+        return {**state, "_stencils": {}}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
 
     # ---- computing ------------------------------------------------------------------------------
 
@@ -308,22 +343,25 @@ class ErrorSweep:
     def _compute_reference(self, dtype: str) -> _Reference:
         x = self.x_used(dtype)
         parameters = self._parameters(dtype)
-        derivative = _precise_derivative(self.expr, self.var, x, parameters, REFERENCE_DIGITS)
-        context = mp_context(REFERENCE_DIGITS)
-        value = precise_value(
-            precise_function(self.expr, self.var),
-            context,
-            *(context.mpf(v) for v in (x, *parameters)),
-        )
         reason = None
-        if not context.isfinite(value):
-            reason = f"J is not defined at {self.var} = {x!r}"
-        elif not context.isfinite(derivative):
-            reason = f"J is not differentiable at {self.var} = {x!r}"
-        else:
-            kink = _kink(self.expr, self.var, x, parameters)
-            if kink:
-                reason = f"J is not differentiable at {self.var} = {x!r}: {kink}"
+        try:
+            derivative = _precise_derivative(self.expr, self.var, x, parameters, REFERENCE_DIGITS)
+            context = mp_context(REFERENCE_DIGITS)
+            value = precise_value(
+                precise_function(self.expr, self.var),
+                context,
+                *(context.mpf(v) for v in (x, *parameters)),
+            )
+            if not context.isfinite(value):
+                reason = f"J is not defined at {self.var} = {x!r}"
+            elif not context.isfinite(derivative):
+                reason = f"J is not differentiable at {self.var} = {x!r}"
+            else:
+                kink = _kink(self.expr, self.var, x, parameters)
+                if kink:
+                    reason = f"J is not differentiable at {self.var} = {x!r}: {kink}"
+        except PrecisionLimit as limit:
+            reason = f"J′ at {self.var} = {x!r} could not be computed: {limit.message}"
         if reason:
             return _Reference(math.nan, math.nan, math.nan, reason)
         context = mp_context(REFERENCE_DIGITS)
@@ -356,6 +394,11 @@ class ErrorSweep:
         """J′(x_used(dtype)) from mpmath at 50 digits, rounded to float64 (nan if it does not
         exist: J undefined or not differentiable there)."""
         return self._reference(dtype).high
+
+    def reference_reason(self, dtype: str) -> str | None:
+        """Why J′(x_used(dtype)) is missing (undefined, not differentiable, beyond float64, not
+        computable in time), or None when `reference` holds it."""
+        return self._reference(dtype).reason
 
     def estimate(self, scheme: str, dtype: str) -> np.ndarray:
         """k for every ε, computed in `dtype` (nan where not computable; see `nan_reason`)."""
@@ -410,13 +453,15 @@ class ErrorSweep:
         """Why k or its error is missing (nan, or k = ±inf) for some ε, or None if never."""
         self._check(scheme, dtype)
         with self._lock:
-            return self._nan_reason(scheme, dtype)
+            if (scheme, dtype) not in self._reasons:
+                self._reasons[scheme, dtype] = self._nan_reason(scheme, dtype)
+        return self._reasons[scheme, dtype]
 
     def _nan_reason(self, scheme: str, dtype: str) -> str | None:
         reason = self.not_applicable(scheme, dtype)
         if reason:
             return reason
-        reference_reason = self._reference(dtype).reason
+        reference_reason = self.reference_reason(dtype)
         if reference_reason:
             return f"{reference_reason}, so there is no J′ to compare k with."
         k = self._estimates[scheme, dtype]
@@ -504,28 +549,38 @@ class ErrorSweep:
         if remaining.any():
             with np.errstate(all="ignore"):
                 wide = compile_function(self.expr, self.var, "float64", self._values)(points)
-            overflow = remaining & (np.isfinite(wide) | self._finite_in_mpmath(points, remaining))
+            largest = float(np.finfo(dtype).max)
+            exact = self._exact_kind(points, remaining)
+            overflow = remaining & (np.isfinite(wide) | (exact == "finite"))
             if overflow.any():
-                largest = float(np.finfo(dtype).max)
                 found.append((overflow, f"J({arm}) overflows {dtype} (largest {largest:g})"))
                 remaining &= ~overflow
+            if remaining.any() and exact == "huge":
+                found.append(
+                    (remaining, f"a value inside J({arm}) overflows {dtype} (largest {largest:g})")
+                )
+                remaining &= ~remaining
             if remaining.any():
                 found.append((remaining, f"J({arm}) is not a finite number"))
         return found
 
-    def _finite_in_mpmath(self, points: np.ndarray, where: np.ndarray) -> np.ndarray:
-        """Whether J is finite at these points in exact arithmetic (then a float inf there is
-        overflow, not a pole): judged at one representative point, the first in `where`."""
+    def _exact_kind(self, points: np.ndarray, where: np.ndarray) -> str:
+        """What J is at these points in exact arithmetic, judged at one representative point
+        (the first in `where`): "finite" (then a float inf there is overflow, not a pole),
+        "huge" (a value inside J is too large to compute with) or "not finite"."""
         first = int(np.flatnonzero(where)[0])
         context = mp_context(TAYLOR_DIGITS)
         parameters = [context.mpf(p) for p in self._parameters("float64")]
-        value = precise_value(
-            precise_function(self.expr, self.var),
-            context,
-            context.mpf(float(points[first])),
-            *parameters,
-        )
-        return np.full(where.shape, bool(context.isfinite(value)))
+        try:
+            value = precise_value(
+                precise_function(self.expr, self.var),
+                context,
+                context.mpf(float(points[first])),
+                *parameters,
+            )
+        except PrecisionLimit:
+            return "huge"
+        return "finite" if context.isfinite(value) else "not finite"
 
     # ---- model and summaries ------------------------------------------------------------------
 
@@ -596,7 +651,11 @@ class ErrorSweep:
             raise ValueError(f"The scheme '{scheme}' is not part of this sweep.")
         with self._lock:
             if not self._exact:
-                self._exact.update(self._exact_curves())
+                try:
+                    self._exact.update(self._exact_curves())
+                except PrecisionLimit:
+                    nothing = np.full(self.eps.shape, np.nan)
+                    self._exact.update({s: nothing for s in self.schemes})
         return self._exact[scheme].copy()
 
     def _exact_digits(self, eps: float) -> int:
@@ -614,6 +673,8 @@ class ErrorSweep:
         outlives it (a cached sweep may be used from another thread later). Differences below
         the noise of the precision used (2^(10 − bits)·max|f|/ε) are reported as 0.
         """
+        if self._reference("float64").reason is not None:
+            return {s: np.full(self.eps.shape, np.nan) for s in self.schemes}
         most = self._exact_digits(float(self.eps.min()))
         x_float = self.x_used("float64")
         parameters = self._parameters("float64")
@@ -623,11 +684,7 @@ class ErrorSweep:
         x = context.mpf(x_float)
         fixed = [context.mpf(p) for p in parameters]
         at_x = precise_value(function, context, x, *fixed)
-        missing = (
-            self._reference("float64").reason is not None
-            or not context.isfinite(derivative)
-            or not context.isfinite(at_x)
-        )
+        missing = not context.isfinite(derivative) or not context.isfinite(at_x)
         cache: dict = {}
 
         def f(point):
@@ -739,3 +796,17 @@ def error_sweep(
     if not math.isfinite(float(x)):
         raise ValueError("The point must be a finite number.")
     return ErrorSweep(expr, var, x, eps, schemes, dtypes, step_trick, values)
+
+
+def complete_error_sweep(*args, **kwargs) -> ErrorSweep:
+    """`error_sweep(*args, **kwargs)` with everything computed: what a bounded worker sends back."""
+    return error_sweep(*args, **kwargs).complete()
+
+
+def prepare_worker() -> None:
+    """One small complete sweep (about 0.1 s), so that the worker processes are forked with
+    NumPy's printer, lambdify and mpmath's constants already loaded."""
+    w = sympy.Symbol("w", real=True)
+    complete_error_sweep(
+        sympy.sin(w) / w, "w", 0.5, default_eps_grid(40), ("forward", "complex_step"), ("float64",)
+    )

@@ -21,11 +21,9 @@ def error_explanation(sweep: ErrorSweep, eps: float | None) -> str:
     scheme, dtype = _focus(sweep)
     model = sweep.model(scheme, dtype)
     var, u = sweep.var, UNIT_ROUNDOFF[dtype]
-    if not math.isfinite(sweep.reference(dtype)):
-        return (
-            f"J′ is not defined at {var} = {sweep.x:g}, so there is no error to measure here: "
-            f"pick a point where J is differentiable."
-        )
+    reason = sweep.reference_reason(dtype)
+    if reason:
+        return f"{reason}, so there is no error to measure here."
     text = [
         f"The error of the nudge has two parts. **Truncation**: Taylor's theorem says "
         f"k = J′({var}) + C·ε^{model.order} + …, so this part shrinks as ε shrinks. "

@@ -458,7 +458,9 @@ def _at(expr, var, point, values, order, timeout) -> PointValue:
             order,
             timeout=budget * _EXACT_SHARE,
         )
-    except WorkTimeout:
+    except WorkTimeout as err:
+        if err.busy:
+            raise  # the moment's, not the input's: never cached as "took too long"
         try:
             outcome = run_bounded(
                 _numeric_outcome,
@@ -469,7 +471,9 @@ def _at(expr, var, point, values, order, timeout) -> PointValue:
                 order,
                 timeout=max(deadline - time.monotonic(), 0.01),
             )
-        except WorkTimeout:
+        except WorkTimeout as err:
+            if err.busy:
+                raise
             outcome = None
         if outcome is None:
             message = timeout_message(budget)

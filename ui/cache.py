@@ -10,8 +10,13 @@ import functools
 import streamlit as st
 
 from derivcore.answers import AnswerCheck, check_answer
-from derivcore.bounded import WorkTimeout, run_bounded
-from derivcore.error_sweep import ErrorSweep, default_eps_grid, error_sweep
+from derivcore.bounded import WorkTimeout, default_timeout, run_bounded
+from derivcore.error_sweep import (
+    ErrorSweep,
+    complete_error_sweep,
+    default_eps_grid,
+    error_sweep,
+)
 from derivcore.expressions import ExpressionError
 from derivcore.graph import computation_graph, gradient_check
 from derivcore.prepared import PreparedFunction, differentiate, prepare
@@ -23,7 +28,14 @@ def _failure(err: Exception) -> tuple[None, str]:
     """(None, the message) for a failure worth caching; a busy server is raised instead."""
     if isinstance(err, WorkTimeout) and err.busy:
         raise err
-    return None, getattr(err, "message", str(err))
+    if isinstance(err, (ExpressionError, WorkTimeout, ValueError)):
+        return None, getattr(err, "message", str(err))
+    # Anything else a worker can end with (a crash, the memory cap, a RecursionError deep in
+    # SymPy) belongs to this input too: a sentence, never a traceback.
+    return None, (
+        "This could not be computed: the computation failed "
+        f"({type(err).__name__}). Try a simpler function or another point."
+    )
 
 
 def _busy_is_not_cached(cached):
@@ -45,7 +57,7 @@ def prepared_function(text: str, var: str) -> tuple[PreparedFunction | None, str
     """J parsed and differentiated by `var`."""
     try:
         return prepare(text, var), None
-    except (ExpressionError, WorkTimeout, ValueError) as err:
+    except Exception as err:  # noqa: BLE001 - every failure becomes a message (see _failure)
         return _failure(err)
 
 
@@ -55,7 +67,7 @@ def derivative_of_order(_function: PreparedFunction, text: str, var: str, order:
     """The simplified derivative of that order, cached per (text, var, order)."""
     try:
         return differentiate(_function.expr, var, order)[1], None
-    except (WorkTimeout, ValueError) as err:
+    except Exception as err:  # noqa: BLE001 - every failure becomes a message (see _failure)
         return _failure(err)
 
 
@@ -65,7 +77,7 @@ def derivation_steps(_expr, text: str, var: str):
     """The derivation step by step, under the time bound."""
     try:
         return run_bounded(derivative_steps, _expr, var), None
-    except (WorkTimeout, ValueError) as err:
+    except Exception as err:  # noqa: BLE001 - every failure becomes a message (see _failure)
         return _failure(err)
 
 
@@ -77,18 +89,22 @@ def graph_with_check(_expr, _values: dict, key: tuple, point: str):
     try:
         graph = run_bounded(computation_graph, _expr, _values)
         return (graph, run_bounded(gradient_check, graph)), None
-    except (WorkTimeout, ValueError) as err:
+    except Exception as err:  # noqa: BLE001 - every failure becomes a message (see _failure)
         return _failure(err)
 
 
 def checked_answer(expr, answer: str, var: str, domain) -> tuple[AnswerCheck | None, str | None]:
-    """The check of the student's answer, under the time bound (not cached: answers vary)."""
+    """The check of the student's answer (its phases are bounded inside `check_answer`; not
+    cached: answers vary)."""
     try:
-        return run_bounded(check_answer, expr, answer, var, domain), None
+        return check_answer(expr, answer, var, domain), None
     except WorkTimeout as err:
         return None, err.message
+    except Exception as err:  # noqa: BLE001 - every failure becomes a message (see _failure)
+        return _failure(err)
 
 
+@_busy_is_not_cached
 @st.cache_resource(max_entries=128, show_spinner=False)
 def error_sweep_for(
     _function: PreparedFunction,
@@ -98,10 +114,15 @@ def error_sweep_for(
     schemes: tuple[str, ...],
     dtypes: tuple[str, ...],
     step_trick: bool = False,
-) -> ErrorSweep:
-    """The sweep over the standard ε grid at x. `key` (Inputs.cache_key) identifies the function
-    and the other variables' values; ε is not part of it: moving ε only moves a marker."""
-    return error_sweep(
+) -> tuple[ErrorSweep | None, str | None]:
+    """The sweep over the standard ε grid at x, computed completely in a bounded worker (its
+    mpmath work grows with what the student typed). `key` (Inputs.cache_key) identifies the
+    function and the other variables' values; ε is not part of it: moving ε only moves a marker.
+
+    When the worker overruns or fails, the float arithmetic (bounded by the size of J) is done
+    here and J′ is marked as not computed, with the reason; that outcome is cached like any other.
+    """
+    arguments = (
         _function.expr,
         _function.var,
         x,
@@ -111,12 +132,43 @@ def error_sweep_for(
         step_trick,
         _values or None,
     )
+    try:
+        return run_bounded(complete_error_sweep, *arguments), None
+    except WorkTimeout as err:
+        if err.busy:
+            raise
+        reason = (
+            f"J′ could not be computed to 50 digits within {default_timeout():g} s (a value inside "
+            "J is too hard to evaluate precisely)"
+        )
+    except ValueError as err:
+        return _failure(err)
+    except Exception:  # noqa: BLE001 - the worker died (memory cap, crash): say so, show the rest
+        reason = "the high-precision computation of J′ failed (its worker process ended)"
+    try:
+        return error_sweep(*arguments).without_reference(reason), None
+    except ValueError as err:
+        return _failure(err)
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
 def exact_derivative(
-    _function: PreparedFunction, key: tuple, point: str, _point, _values: dict
+    function: PreparedFunction, key: tuple, point: str, exact_point, values: dict
 ) -> PointValue:
     """J'(point) exactly, as the lab's `subs` gives it (bounded inside derivative_at); `key` and
-    `point` (the exact point as text) identify the function, values and point for the cache."""
-    return derivative_at(_function.expr, _function.var, _point, _values or None)
+    `point` (the exact point as text) identify the function, values and point for the cache.
+    A busy server gives a not-defined value with its message, not cached."""
+    value, message = _exact_derivative(function, key, point, exact_point, values)
+    if value is None:
+        return PointValue(False, None, None, message, r"\text{not computed}")
+    return value
+
+
+@_busy_is_not_cached
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _exact_derivative(
+    _function: PreparedFunction, key: tuple, point: str, _point, _values: dict
+) -> tuple[PointValue | None, str | None]:
+    try:
+        return derivative_at(_function.expr, _function.var, _point, _values or None), None
+    except Exception as err:  # noqa: BLE001 - every failure becomes a message (see _failure)
+        return _failure(err)
