@@ -29,6 +29,7 @@ import math
 import os
 import pickle
 import queue
+import select
 import signal
 import socket
 import struct
@@ -246,6 +247,16 @@ class _Worker:
         _send_bytes(self.sock, job)
         return pickle.loads(_recv_bytes(self.sock, deadline))
 
+    def idle_and_alive(self) -> bool:
+        """An idle worker's socket has nothing to read unless its process has ended (then it
+        reads as closed): a worker killed from outside (the OOM killer, an operator) is found
+        before a student's job is sent to it."""
+        try:
+            readable, _, _ = select.select([self.sock], [], [], 0)
+        except (OSError, ValueError):
+            return False
+        return not readable
+
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
@@ -347,6 +358,9 @@ class _Pool:
             ) from None
         healthy = False
         try:
+            if worker is not None and not worker.idle_and_alive():
+                self._retire(worker)
+                worker = None
             if worker is None:
                 worker = self._spawn()
             ok, payload = worker.call(job, deadline)

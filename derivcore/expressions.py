@@ -1016,6 +1016,8 @@ def parse(text: str, variables: list[str] | None = None) -> sympy.Expr:
         raise ExpressionError(
             "This formula cannot be read here: check the operators.", position
         ) from None
+    except ExpressionError:
+        raise  # the parser race's own message (an ExpressionError is a ValueError too)
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("The formula is nested too deeply.", None) from None
     _check_size(tree, rewritten)

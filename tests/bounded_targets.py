@@ -60,3 +60,11 @@ def never_finishes(*args, **kwargs):
     """Stands in for a computation that would take far too long."""
     while True:
         time.sleep(1)
+
+
+def report_pid_then_sleep(path, seconds):
+    """Write this worker's pid to `path`, then sleep (a job to kill from outside)."""
+    with open(path, "w") as file:
+        file.write(str(os.getpid()))
+    time.sleep(seconds)
+    return seconds

@@ -4,6 +4,7 @@ the pool recovers, and several threads can share it."""
 import json
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import textwrap
@@ -15,6 +16,7 @@ import bounded_targets as targets
 import pytest
 import sympy
 
+from derivcore import bounded
 from derivcore.bounded import WorkTimeout, run_bounded
 from derivcore.expressions import parse
 from derivcore.symbolic import derivative
@@ -250,3 +252,75 @@ def test_a_process_forked_from_ours_does_not_inherit_the_pool():
     os.close(read_end)
     os.close(write_end)
     assert run_bounded(targets.add, 1, 1) == 2
+
+
+def _wait_for_file(path: Path, seconds: float = 10.0) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_text():
+            return path.read_text()
+        time.sleep(0.01)
+    raise AssertionError(f"{path} was never written")
+
+
+def test_a_worker_killed_from_outside_mid_job_is_reported_and_replaced(tmp_path):
+    marker = tmp_path / "pid"
+    killer = threading.Thread(
+        target=lambda: os.kill(int(_wait_for_file(marker)), signal.SIGKILL), daemon=True
+    )
+    killer.start()
+    with pytest.raises(RuntimeError, match="stopped unexpectedly"):
+        run_bounded(targets.report_pid_then_sleep, str(marker), 30, timeout=20)
+    killer.join()
+    assert run_bounded(targets.add, 2, 3) == 5
+
+
+def test_idle_workers_killed_from_outside_are_replaced_before_a_job_is_sent():
+    pool = bounded._get_pool()
+    idle = list(pool._workers)
+    for worker in idle:
+        os.kill(worker.pid, signal.SIGKILL)
+    time.sleep(0.2)
+    # Every job succeeds: none is sent to a dead worker.
+    assert [run_bounded(targets.add, i, 1) for i in range(2 * pool.size)] == list(
+        range(1, 2 * pool.size + 1)
+    )
+
+
+def test_the_pool_recovers_when_the_zygote_is_killed():
+    pool = bounded._get_pool()
+    os.kill(pool._zygote._process.pid, signal.SIGKILL)
+    # Overruns retire workers, so replacements must come from a new zygote, and more of them
+    # than the pool holds: never "the server is busy" for good.
+    for _ in range(pool.size + 1):
+        stopped_after(targets.spin_forever, timeout=0.2)
+    assert run_bounded(targets.add, 1, 1) == 2
+    assert pool._zygote._process.poll() is None  # a new zygote is running
+
+
+def test_the_parser_retries_once_after_the_cpython_race(monkeypatch):
+    import ast
+
+    from derivcore import expressions
+
+    class Ast:
+        """The ast module, with a parse that fails like gh-106905 `failures` times."""
+
+        def __init__(self, failures):
+            self.failures = failures
+
+        def __getattr__(self, name):
+            return getattr(ast, name)
+
+        def parse(self, code, mode):
+            if self.failures:
+                self.failures -= 1
+                raise SystemError("AST constructor recursion depth mismatch")
+            return ast.parse(code, mode=mode)
+
+    once = Ast(1)
+    monkeypatch.setattr(expressions, "ast", once)
+    assert str(parse("w^3 + 1")) == "w**3 + 1" and once.failures == 0
+    monkeypatch.setattr(expressions, "ast", Ast(2))
+    with pytest.raises(expressions.ExpressionError, match="try again"):
+        parse("w^2")
