@@ -18,6 +18,7 @@ The server's CPU and resident memory come from /proc for the server process and 
 
     .venv/bin/python bench/load_test.py --sessions 30 --duration 60
     .venv/bin/python bench/load_test.py --sessions 30 --expensive 3 --duration 60
+    .venv/bin/python bench/load_test.py --sessions 10 --attackers 2 --duration 60
     .venv/bin/python bench/load_test.py --sessions 10 --changes 100 --distinct --think 0
     .venv/bin/python bench/load_test.py --url http://127.0.0.1:8501 --sessions 5 --changes 10
 
@@ -79,6 +80,17 @@ EXPENSIVE = (
     "(sin(w) + cos(w) + {n})^1000",
     "exp(sin(w))^999 / ({n} + w^2)^999",
 )
+# Inputs that once ran unbounded in the server process (mpmath reducing an argument of 10^(10^5)
+# or more): an attacker sends a fresh variant on every change, so no cache absorbs it.
+HOSTILE = (
+    "exp(exp(exp(exp(w)))) + {n}w",
+    "sin(exp(exp(w + {n})))",
+    "exp(exp(w + 100000 + {n}))",
+    "sin(exp(w*{n}0000000))",
+    "cos(exp(exp(w^2 + {n})))*w",
+    "w^(exp(exp(w + {n})))",
+)
+GROUPS = ("normal", "expensive", "attacker")
 # How often a student changes each input: the function less often than the point and ε.
 FIELD_WEIGHTS = {"f": 0.3, "at": 0.3, "eps": 0.4}
 WIDGET_KEYS = ("f", "at", "eps")
@@ -281,7 +293,7 @@ def stop_server(server: subprocess.Popen) -> None:
 @dataclass
 class RunResult:
     session: int
-    group: str  # "normal" or "expensive"
+    group: str  # one of GROUPS
     page: str
     change: str  # the input changed, e.g. "f=1/w^2"
     seconds: float | None  # None when the run did not finish
@@ -414,8 +426,8 @@ class StudentSession:
 class Inputs:
     """What one student types next: a stream of (key, value) changes."""
 
-    def __init__(self, rng: random.Random, expensive: bool, distinct: bool, counter: list[int]):
-        self.rng, self.expensive, self.distinct, self.counter = rng, expensive, distinct, counter
+    def __init__(self, rng: random.Random, group: str, distinct: bool, counter: list[int]):
+        self.rng, self.group, self.distinct, self.counter = rng, group, distinct, counter
 
     def _next_number(self) -> int:
         self.counter[0] += 1
@@ -425,8 +437,9 @@ class Inputs:
         return {"f": self.rng.choice(FUNCTIONS), "at": self.rng.choice(POINTS), "eps": "0.001"}
 
     def next_change(self, current: dict[str, str]) -> tuple[str, str]:
-        if self.expensive:
-            return "f", self.rng.choice(EXPENSIVE).format(n=self._next_number())
+        if self.group in ("expensive", "attacker"):
+            formulas = EXPENSIVE if self.group == "expensive" else HOSTILE
+            return "f", self.rng.choice(formulas).format(n=self._next_number())
         if self.distinct:
             return "f", f"w^2 + {self._next_number()}*w"
         key = self.rng.choices(list(FIELD_WEIGHTS), weights=list(FIELD_WEIGHTS.values()))[0]
@@ -452,6 +465,7 @@ class LoadConfig:
     changes: int
     duration: float
     expensive: int
+    attackers: int
     distinct: bool
     think: float
     run_timeout: float
@@ -465,8 +479,14 @@ async def student(
 ) -> None:
     """One student: open the app, then change inputs until the changes or the time run out."""
     rng = random.Random(config.seed * 1000 + index)
-    group = "expensive" if index < config.expensive else "normal"
-    inputs = Inputs(rng, group == "expensive", config.distinct, counter)
+    group = (
+        "expensive"
+        if index < config.expensive
+        else "attacker"
+        if index < config.expensive + config.attackers
+        else "normal"
+    )
+    inputs = Inputs(rng, group, config.distinct, counter)
     page = config.pages[index % len(config.pages)]
     values = inputs.first_values()
     deadline = time.monotonic() + config.duration
@@ -607,7 +627,7 @@ async def drive(config: LoadConfig, server_pid: int | None) -> dict:
             group: Counter(
                 a[:160] for r in results if r.group == group for a in r.error_alerts
             ).most_common(5)
-            for group in ("normal", "expensive")
+            for group in GROUPS
         },
         "slowest": [
             {"seconds": r.seconds, "page": r.page, "change": r.change[:80]}
@@ -617,7 +637,7 @@ async def drive(config: LoadConfig, server_pid: int | None) -> dict:
         ],
         "rss_checkpoints": checkpoints,
     }
-    for group in ("normal", "expensive"):
+    for group in GROUPS:
         members = [r for r in results if r.group == group]
         if members:
             report["groups"][group] = summarize(members)
@@ -640,6 +660,23 @@ async def drive(config: LoadConfig, server_pid: int | None) -> dict:
     return report
 
 
+def settle(server_pid: int, seconds: float) -> dict | None:
+    """The server's CPU (cores, children included) and memory over `seconds` after the load
+    ended: work still running for a student who has gone shows up here."""
+    time.sleep(1.0)  # the last runs finish and the sessions close
+    start = sample_processes(server_pid)
+    time.sleep(seconds)
+    end = sample_processes(server_pid)
+    if start is None or end is None:
+        return None
+    return {
+        "seconds": seconds,
+        "cpu_cores": (end.cpu_seconds - start.cpu_seconds) / seconds,
+        "rss_main_mb": end.rss_main / 2**20,
+        "rss_tree_mb": end.rss_tree / 2**20,
+    }
+
+
 def _fmt(value: float | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
@@ -647,7 +684,7 @@ def _fmt(value: float | None, digits: int = 2) -> str:
 def print_report(report: dict) -> None:
     c = report["config"]
     print(
-        f"\n{c['sessions']} sessions ({c['expensive']} expensive"
+        f"\n{c['sessions']} sessions ({c['expensive']} expensive, {c['attackers']} attackers"
         f"{', distinct functions' if c['distinct'] else ''}), think {c['think']:g} s, "
         f"{report['wall_seconds']:.0f} s, {report['runs_per_second']:.1f} runs/s, "
         f"first load p50 {_fmt(report['first_load']['p50'])} s"
@@ -672,6 +709,13 @@ def print_report(report: dict) -> None:
         )
         if "vm_hwm_mb" in server:
             print(f"server peak RSS (VmHWM): {server['vm_hwm_mb']:.0f} MB")
+    settled = report.get("settled")
+    if settled:
+        print(
+            f"after the load ({settled['seconds']:.0f} s): server CPU "
+            f"{settled['cpu_cores']:.2f} cores, RSS {settled['rss_main_mb']:.0f} MB "
+            f"(with children, PSS {settled['rss_tree_mb']:.0f} MB)"
+        )
     for point in report["rss_checkpoints"]:
         print(
             f"  after {point['runs']:>5} runs: RSS {point['rss_main_mb']:.0f} MB "
@@ -701,6 +745,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds at most")
     parser.add_argument("--expensive", type=int, default=0,
                         help="how many of the sessions send expensive functions")
+    parser.add_argument("--attackers", type=int, default=0,
+                        help="how many of the sessions send hostile towers (fresh each change)")
+    parser.add_argument("--settle", type=float, default=10.0,
+                        help="seconds to watch the server's CPU and memory after the load")
     parser.add_argument("--distinct", action="store_true",
                         help="every change types a new function (w^2 + i*w): cache churn")
     parser.add_argument("--think", type=float, default=2.0,
@@ -718,8 +766,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     for name in ("sessions", "changes"):
         if not 1 <= getattr(args, name) <= 100_000:
             parser.error(f"--{name} must be between 1 and 100000")
-    if not 0 <= args.expensive <= args.sessions:
-        parser.error("--expensive must be between 0 and --sessions")
+    if not 0 <= args.expensive + args.attackers <= args.sessions:
+        parser.error("--expensive plus --attackers must be between 0 and --sessions")
     if args.url and urlsplit(args.url).hostname not in ("127.0.0.1", "localhost"):
         parser.error("--url must point at 127.0.0.1 or localhost")
     return args
@@ -742,7 +790,8 @@ def main(argv: list[str] | None = None) -> int:
         wait_healthy(base_url, timeout=60)
         pages = args.page or asyncio.run(discover_pages(base_url, args.run_timeout))
         config = LoadConfig(
-            base_url, args.sessions, args.changes, args.duration, args.expensive, args.distinct,
+            base_url, args.sessions, args.changes, args.duration, args.expensive, args.attackers,
+            args.distinct,
             args.think, args.run_timeout, args.seed, pages,
         )
         report = asyncio.run(drive(config, server_pid))
@@ -750,6 +799,7 @@ def main(argv: list[str] | None = None) -> int:
             hwm = vm_hwm(server_pid)
             if hwm:
                 report["server"]["vm_hwm_mb"] = hwm / 2**20
+            report["settled"] = settle(server_pid, args.settle)
     finally:
         if server is not None:
             stop_server(server)
