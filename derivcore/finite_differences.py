@@ -63,6 +63,18 @@ def validate_eps(eps) -> float:
     return value
 
 
+def validate_point(x) -> float:
+    """x as a float; ValueError("The point must be a finite number.") for nan, ±inf, or an
+    integer beyond float64's range (which `float` refuses with OverflowError)."""
+    try:
+        value = float(x)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError("The point must be a finite number.") from None
+    if isinstance(x, bool) or not np.isfinite(value):
+        raise ValueError("The point must be a finite number.")
+    return value
+
+
 def non_analytic_parts(expr: sympy.Expr) -> list[str]:
     """Names of the non-analytic functions in `expr` (abs, max, sign, ...), sorted."""
     return sorted({name for kind, name in NON_ANALYTIC.items() if expr.has(kind)})
@@ -215,8 +227,7 @@ def finite_difference(
     validate_scheme(scheme)
     validate_dtype(dtype)
     eps = validate_eps(eps)
-    if not np.isfinite(float(x)):
-        raise ValueError("The point must be a finite number.")
+    validate_point(x)
     if scheme == "complex_step":
         reason = complex_step_unavailable(expr, dtype)
         if reason:

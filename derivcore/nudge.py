@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import sympy
 
+from derivcore.finite_differences import validate_eps, validate_point
 from derivcore.numeric import compile_function
 from derivcore.symbolic import derivative_at
 
@@ -26,7 +27,10 @@ class Nudge:
 
 
 def nudge(expr: sympy.Expr, var: str, x: float, eps: float, values=None) -> Nudge:
-    """J(x), J(x + eps) and the forward difference quotient k, exactly as the lab computes them."""
+    """J(x), J(x + eps) and the forward difference quotient k, exactly as the lab computes them.
+    Raises ValueError, as `finite_difference` does, for ε that is not a positive number or a
+    point that is not a finite float."""
+    x, eps = validate_point(x), validate_eps(eps)
     evaluate = compile_function(expr, var, "float64", values)
     j, j_eps = (float(evaluate(v)) for v in (x, x + eps))
     return Nudge(x, eps, j, j_eps, (j_eps - j) / eps)

@@ -348,8 +348,8 @@ class PrecisionLimit(ArithmeticError):
         exponent = int(mpmath.floor(mpmath.log10(abs(value)))) if mpmath.isfinite(value) else None
         size = f"about 10^{exponent}" if exponent is not None else "infinite"
         self.message = (
-            f"a value inside J is {size}, beyond the 10^331 up to which this page computes J "
-            "to 50 digits"
+            f"a value inside J is {size}, too large to compute with (this page evaluates J "
+            "precisely up to about 10^331)"
         )
         super().__init__(self.message)
 

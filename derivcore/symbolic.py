@@ -16,10 +16,16 @@ from dataclasses import dataclass
 from fractions import Fraction
 from numbers import Integral, Rational, Real
 
-import mpmath
 import sympy
 
-from derivcore.bounded import WorkTimeout, default_timeout, run_bounded, timeout_message
+from derivcore.bounded import (
+    WorkTimeout,
+    default_timeout,
+    run_bounded,
+    timeout_message,
+    warm_up,
+)
+from derivcore.numeric import PrecisionLimit, mp_context, precise_function
 from derivcore.smoothness import is_smooth
 from derivcore.symbols import symbol_for
 
@@ -389,20 +395,23 @@ def _numeric_outcome(
     long; None if that gives no finite real number. Non-smooth J get no numerical slope: at a
     corner it would be meaningless."""
     expr = _with_values(expr, var, values)
-    x = symbol_for(expr, var)
     if order and not is_smooth(expr):
         return None
-    with mpmath.workdps(30):
-        function = sympy.lambdify(x, expr, modules="mpmath")
-        at = sympy.lambdify((), point, modules="mpmath")()
-        try:
-            value = mpmath.diff(function, at) if order else function(at)
-        except (ArithmeticError, ValueError):  # overflow, division by zero, domain errors
-            return None
-        if not isinstance(value, mpmath.mpf) or not mpmath.isfinite(value):
-            return None
-        decimal = float(value)
-        return PointValue(True, None, decimal, "", _value_latex(None, decimal))
+    context = mp_context(30)
+    function = precise_function(expr, var, ())
+    try:
+        at = context.mpf(str(sympy.N(point, 35)))
+        value = context.diff(function, at) if order else function(at)
+    except PrecisionLimit as limit:  # J′ of exp(exp(exp(w))) at 10 is e^(e^(e^10)): no value
+        name = "J′" if order else "J"
+        message = f"{name} at {var} = {_point_text(point)} cannot be computed: {limit.message}."
+        return PointValue(False, None, None, message, r"\text{too large to compute}")
+    except (ArithmeticError, ValueError):  # overflow, division by zero, domain errors
+        return None
+    if not isinstance(value, context.mpf) or not context.isfinite(value):
+        return None
+    decimal = float(value)
+    return PointValue(True, None, decimal, "", _value_latex(None, decimal))
 
 
 def _exact_point(point) -> sympy.Expr:
@@ -447,6 +456,7 @@ def _at(expr, var, point, values, order, timeout) -> PointValue:
         name: _exact_point(value) for name, value in (values or {}).items() if name != var
     }
     budget = default_timeout() if timeout is None else timeout
+    warm_up()  # starting the workers (once per server) is not this input's time
     deadline = time.monotonic() + budget
     try:
         outcome = run_bounded(

@@ -589,3 +589,15 @@ def test_graph_survives_pickling():
         parse("sigmoid(w*x + b) + relu(w) + softplus(x)"), {"w": 1, "x": 2, "b": 3}
     )
     assert pickle.loads(pickle.dumps(graph)) == graph
+
+
+def test_exact_zero_and_rational_values_are_accepted():
+    # w = 0 and b = 0 are where gradient descent usually starts: J = (w·x + b − y)², at
+    # w = b = 0, x = 2, y = 1, has J = 1 and ∂J/∂w = 2(w·x + b − y)·x = −4 (by hand).
+    graph = computation_graph(
+        parse("(w*x + b - y)^2"),
+        {"w": 0, "b": sympy.Integer(0), "x": sympy.Rational(2), "y": sympy.Rational(1, 1)},
+    )
+    assert graph.value == 1.0
+    assert graph.gradient()["w"] == -4.0
+    assert computation_graph(parse("w^2"), {"w": sympy.Rational(1, 2)}).value == 0.25

@@ -45,3 +45,14 @@ def test_comparison_says_where_the_derivative_does_not_exist():
     (row,) = compare_at_points(1 / w, "w", [sympy.Integer(0)], 1e-3)
     assert row.error is None
     assert "not defined" in row.message
+
+
+def test_a_step_that_is_not_positive_or_a_point_beyond_float64_is_refused_clearly():
+    import pytest
+
+    for eps in (0, 0.0, -0.001, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="ε must be a positive number"):
+            nudge(w**2, "w", 3.0, eps)
+    for x in (10**400, float("inf"), float("nan")):
+        with pytest.raises(ValueError, match="The point must be a finite number"):
+            nudge(w**2, "w", x, 0.001)

@@ -11,6 +11,7 @@ import pytest
 import sympy
 
 from derivcore import symbolic
+from derivcore.expressions import parse
 from derivcore.symbolic import (
     PointValue,
     derivative,
@@ -396,3 +397,11 @@ def test_an_exponent_tower_returns_within_the_limit():
     assert (result.defined and result.decimal == math.inf) or result.message.startswith(
         "This took longer than 2 s"
     )
+
+
+def test_a_derivative_too_large_to_compute_says_so_instead_of_an_empty_value():
+    # J′ = e^(e^(e^w))·e^(e^w)·e^w; at w = 10, e^(e^10) = e^22026.47 = 10^9565.9 (by hand:
+    # 22026.47/ln 10 = 9565.9), so J′ has no value a page could show.
+    value = derivative_at(parse("exp(exp(exp(w)))"), "w", 10)
+    assert not value.defined
+    assert "about 10^9565" in value.message and "w = 10" in value.message
