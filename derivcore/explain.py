@@ -1,6 +1,15 @@
-"""The short explanation of the V, written with the numbers of the student's own function."""
+"""The short explanation of the V, written with the numbers of the student's own function.
+
+Every sentence is built from the sweep's own numbers for the scheme and precision it talks about,
+and is left out when those numbers do not support it: the lab's ε is called rounding-dominated
+only where the model's rounding term exceeds its truncation term there, a model value is quoted
+only above the ε where w + ε == w (the figure hides the model below it), and what k is below
+that ε is read from the computed k, not assumed.
+"""
 
 import math
+
+import numpy as np
 
 from derivcore.error_model import UNIT_ROUNDOFF
 from derivcore.error_sweep import ErrorSweep
@@ -19,45 +28,122 @@ def error_explanation(sweep: ErrorSweep, eps: float | None) -> str:
     if not any(not sweep.not_applicable(s, d) for s in sweep.schemes for d in sweep.dtypes):
         return "None of the chosen schemes applies to this function."
     scheme, dtype = _focus(sweep)
-    model = sweep.model(scheme, dtype)
-    var, u = sweep.var, UNIT_ROUNDOFF[dtype]
     reason = sweep.reference_reason(dtype)
     if reason:
         return f"{reason}, so there is no error to measure here."
-    text = [
+    model = sweep.model(scheme, dtype)
+    name = scheme.replace("_", "-")
+    text = [_parts(sweep, scheme, dtype, model)]
+    if model.best_eps and model.rounding_coefficient > 0:
+        text.append(
+            f"For {name} differences in {dtype} here the two parts balance at ε ≈ "
+            f"{model.best_eps:.1e}, where the model's error is about {model.best_error:.1e}: "
+            "below that ε, smaller steps make the answer *worse*, not better."
+        )
+    elif model.note:
+        text.append(model.note)
+    for label, value in (("your ε", eps), ("the lab's ε", LAB_EPS)):
+        if value:
+            text.append(_at_step(sweep, scheme, dtype, model, label, value))
+    text.append(_breakdown(sweep, scheme, dtype, model))
+    return "\n\n".join(t for t in text if t)
+
+
+def _parts(sweep: ErrorSweep, scheme: str, dtype: str, model) -> str:
+    var, u = sweep.var, UNIT_ROUNDOFF[dtype]
+    if scheme == "complex_step":
+        return (
+            f"The complex step k = Im J({var} + iε)/ε subtracts nothing, so rounding is not "
+            f"magnified as ε shrinks: its error is **truncation** (C·ε^{model.order}, shrinking "
+            f"with ε) plus the rounding of k itself, about u·|J′| (u ≈ {u:.1e} in {dtype})."
+        )
+    return (
         f"The error of the nudge has two parts. **Truncation**: Taylor's theorem says "
         f"k = J′({var}) + C·ε^{model.order} + …, so this part shrinks as ε shrinks. "
         f"**Rounding**: a {dtype} keeps about {_digits(u)} significant digits (u ≈ {u:.1e}); "
-        f"J({var}+ε) and J({var}) each carry an error of about u·|J|, the subtraction of two "
-        "nearly equal numbers keeps that error while the difference itself shrinks, and dividing "
-        "by ε "
-        "magnifies it. Together:",
-        rf"$$E(\varepsilon) \approx C\,\varepsilon^{{{model.order}}} + \frac{{R}}{{\varepsilon}},"
+        f"each value of J carries an error of about u·|J|, the subtraction of nearly equal "
+        "values keeps that error while the difference itself shrinks, and dividing by ε "
+        "magnifies it. Together:"
+        + "\n\n"
+        + rf"$$E(\varepsilon) \approx C\,\varepsilon^{{{model.order}}} + \frac{{R}}{{\varepsilon}},"
         rf"\quad C = {_tex(model.truncation_coefficient)},"
-        rf"\ R = {_tex(model.rounding_coefficient)}$$",
-    ]
-    if model.best_eps:
-        text.append(
-            f"For {scheme.replace('_', '-')} differences in {dtype} here the two parts balance "
-            f"at ε ≈ {model.best_eps:.1e}, where the error is about {model.best_error:.1e}: "
-            "smaller steps make the answer *worse*, not better."
-        )
-    for label, value in (("your ε", eps), ("the lab's ε", LAB_EPS)):
-        if value:
-            text.append(
-                f"At {label} = {value:g}: truncation ≈ {float(model.truncation(value)):.1e}, "
-                f"rounding ≈ {float(model.rounding(value)):.1e}."
-            )
-    if scheme == "forward" and dtype == "float64":
-        text.append(
-            "That is why the lab's ε = 1e-9 gives a k whose error is hundreds of times larger "
-            "than ε itself: at that step rounding, not truncation, decides."
-        )
-    text.append(
-        f"Below ε ≈ {model.breakdown_eps:.1e}, {var} + ε rounds back to {var} in {dtype}: "
-        "J(w+ε) − J(w) is exactly 0, so k = 0 and the relative error is exactly 1."
+        rf"\ R = {_tex(model.rounding_coefficient)}$$"
     )
-    return "\n\n".join(text)
+
+
+def _measured_at(sweep: ErrorSweep, scheme: str, dtype: str, value: float) -> tuple[float, float]:
+    """(ε of the grid nearest `value` in log scale, the measured |k − J′| there)."""
+    i = int(np.argmin(np.abs(np.log10(sweep.eps) - math.log10(value))))
+    return float(sweep.eps[i]), float(sweep.abs_error(scheme, dtype)[i])
+
+
+def _at_step(sweep: ErrorSweep, scheme: str, dtype: str, model, label: str, value: float) -> str:
+    if value <= model.breakdown_eps:
+        return (
+            f"At {label} = {value:g}, {sweep.var} + ε == {sweep.var} in {dtype}: the model "
+            "does not apply there (see below)."
+        )
+    truncation = float(model.truncation(value))
+    rounding = float(model.rounding(value))
+    sentence = f"At {label} = {value:g}: truncation ≈ {truncation:.1e}, rounding ≈ {rounding:.1e}"
+    grid_eps, measured = _measured_at(sweep, scheme, dtype, value)
+    if not math.isfinite(measured):
+        return sentence + "."
+    sentence += f"; measured at ε = {grid_eps:.2g}: {measured:.1e}"
+    if measured > 0 and label == "the lab's ε" and scheme != "complex_step":
+        ratio = measured / grid_eps
+        sentence += f", {ratio:.3g} times ε itself"
+        if rounding > 2 * truncation:
+            sentence += ": at that step rounding, not truncation, decides"
+        elif truncation > 2 * rounding:
+            sentence += ": at that step truncation still decides"
+    elif measured == 0:
+        sentence += " (exactly 0" + (
+            f": J({sweep.var} + ε) rounds to J({sweep.var}), so k = 0, which here is J′ itself)"
+            if _k_at(sweep, scheme, dtype, grid_eps) == 0
+            else ": the errors happened to cancel)"
+        )
+    return sentence + "."
+
+
+def _k_at(sweep: ErrorSweep, scheme: str, dtype: str, eps: float) -> float:
+    return float(sweep.estimate(scheme, dtype)[sweep.eps == eps][0])
+
+
+def _breakdown(sweep: ErrorSweep, scheme: str, dtype: str, model) -> str:
+    var, edge = sweep.var, model.breakdown_eps
+    if scheme == "complex_step":
+        if edge > 0 and math.isfinite(edge):
+            return f"Below ε ≈ {edge:.1e}, ε itself rounds to 0 in {dtype}, so k = 0/0."
+        return ""
+    if not edge > 0:
+        return (
+            f"At {var} = 0, {var} + ε is ε itself: it never rounds back to {var} (until ε "
+            f"underflows), so k stays a real difference quotient for every ε shown."
+        )
+    below = sweep.eps <= edge
+    if not below.any():
+        return ""
+    k = sweep.estimate(scheme, dtype)[below]
+    reference = sweep.reference(dtype)
+    start = f"Below ε ≈ {edge:.1e}, every {var} ± ε rounds back to {var} in {dtype}"
+    if np.all(k == 0):
+        consequence = "all values of J are the same, so k = 0"
+        if reference != 0:
+            consequence += f" and the error is |J′| = {abs(reference):.2g} (relative error 1)"
+        return f"{start}: {consequence}."
+    return (
+        f"{start}: all values of J are the same, yet the formula's weights leave what rounding "
+        f"makes of them: k is {_range(k)} there, not 0."
+    )
+
+
+def _range(values: np.ndarray) -> str:
+    finite = values[np.isfinite(values)]
+    if finite.size < values.size:
+        return "not finite for some ε" if finite.size else "not finite"
+    low, high = float(np.min(np.abs(finite))), float(np.max(np.abs(finite)))
+    return f"about {high:.1e} in size" if low == high else f"between {low:.1e} and {high:.1e} in size"
 
 
 def _digits(u: float) -> int:

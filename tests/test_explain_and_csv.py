@@ -21,7 +21,13 @@ def test_explanation_for_the_labs_square_at_3():
     # lab's ε = 1e-9 it is 1.0e-09 (by hand).
     assert "At your ε = 0.001: truncation ≈ 1.0e-03" in text
     assert "At the lab's ε = 1e-09: truncation ≈ 1.0e-09" in text
-    assert "the lab's ε = 1e-9 gives a k whose error" in text
+    # The lab's ε is sentenced by the measured numbers: at the grid's ε nearest 1e-9 the
+    # error of Python's own formula, against J′(3) = 6, is over a thousand times ε, and the
+    # model's rounding (4e-15/ε) is far above its truncation (ε): rounding decides.
+    h = float(sweep.eps[np.argmin(abs(np.log10(sweep.eps) + 9))])
+    error = abs(((3 + h) ** 2 - 3**2) / h - 6)
+    assert f"measured at ε = {h:.2g}: {error:.1e}, {error / h:.3g} times ε itself" in text
+    assert "at that step rounding, not truncation, decides" in text
     # 3 + ε == 3 in float64 up to half an ulp of 3: ulp(3) = 2^-51, half of it 2^-52 ≈ 2.2e-16.
     assert "Below ε ≈ 2.2e-16" in text
 
@@ -54,3 +60,57 @@ def test_csv_round_trips_the_sweep():
     i = int(np.argmin(abs(np.log10(eps) + 2)))
     h = float(eps[i])
     assert k_central[i] == (math.sin(1 + h) - math.sin(1 - h)) / (2 * h)
+
+
+def _lab_sentence(f, x, scheme="forward"):
+    sweep = error_sweep(f, "w", x, default_eps_grid(), (scheme,), ("float64",))
+    text = error_explanation(sweep, 1e-3)
+    h = float(sweep.eps[np.argmin(abs(np.log10(sweep.eps) + 9))])
+    return sweep, text, h
+
+
+def test_the_labs_step_is_not_called_rounding_dominated_where_truncation_decides():
+    # sqrt at 1e-4: truncation J″/2·ε = x^(-3/2)/8·ε ≈ 1.25e5·1e-9 ≈ 1.2e-4, rounding
+    # u·|J|/ε ≈ 1.1e-16·0.01/1e-9 ≈ 1e-9 (by hand): truncation decides.
+    _, text, _ = _lab_sentence(sympy.sqrt(w), 1e-4)
+    assert "truncation still decides" in text
+    assert "rounding, not truncation" not in text
+    # atan at 0.7: the error is tens of times ε, not "hundreds": the ratio is computed.
+    _, text, h = _lab_sentence(sympy.atan(w), 0.7)
+    error = abs((math.atan(0.7 + h) - math.atan(0.7)) / h - 1 / (1 + 0.7**2))
+    assert f"{error / h:.3g} times ε itself" in text and error / h < 100
+
+
+def test_a_zero_error_at_a_stationary_point_is_explained_not_called_rounding():
+    # cosh at 0: cosh(1e-9) rounds to 1.0, so k = 0 = J′(0) exactly.
+    _, text, _ = _lab_sentence(sympy.cosh(w), 0.0)
+    assert "k = 0, which here is J′ itself" in text
+    assert "every w ± ε rounds back" not in text  # at w = 0, w + ε is ε: it never does
+    assert "0.0e+00, w + ε" not in text
+
+
+def test_the_complex_step_text_speaks_of_no_subtraction():
+    _, text, _ = _lab_sentence(sympy.exp(w), 1.0, "complex_step")
+    assert "subtracts nothing" in text
+    assert "subtraction of nearly equal" not in text and "*worse*" not in text
+
+
+def test_what_k_is_below_the_breakdown_is_read_from_k():
+    # Five-point: all four values equal J(1) = e, yet (e − 8e + 8e − e)/(12ε) in floats is the
+    # rounding residue of −7e + 8e, not 0: the text says "not 0".
+    sweep, text, _ = _lab_sentence(sympy.exp(w), 1.0, "five_point")
+    below = sweep.eps <= sweep.model("five_point", "float64").breakdown_eps
+    assert np.all(sweep.estimate("five_point", "float64")[below] != 0)
+    assert "not 0" in text and "so k = 0" not in text
+    # A stationary point: k = 0 and J′ = 0, so no "relative error 1".
+    sweep = error_sweep((w - 1) ** 2, "w", 1.0, default_eps_grid(), ("forward",), ("float64",))
+    text = error_explanation(sweep, 1e-20)
+    assert "so k = 0." in text and "relative error" not in text
+    # Your ε below the breakdown: no model value is quoted for it.
+    assert "At your ε = 1e-20, w + ε == w in float64: the model does not apply" in text
+
+
+def test_a_derivative_beyond_float64_is_not_called_undefined():
+    sweep = error_sweep(sympy.exp(w), "w", 1000.0, default_eps_grid(), ("forward",), ("float64",))
+    text = error_explanation(sweep, 1e-3)
+    assert "not defined" not in text and "beyond the range of float64" in text
