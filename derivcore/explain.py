@@ -143,7 +143,9 @@ def _range(values: np.ndarray) -> str:
     if finite.size < values.size:
         return "not finite for some ε" if finite.size else "not finite"
     low, high = float(np.min(np.abs(finite))), float(np.max(np.abs(finite)))
-    return f"about {high:.1e} in size" if low == high else f"between {low:.1e} and {high:.1e} in size"
+    if low == high:
+        return f"about {high:.1e} in size"
+    return f"between {low:.1e} and {high:.1e} in size"
 
 
 def _digits(u: float) -> int:
