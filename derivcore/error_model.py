@@ -38,6 +38,7 @@ from derivcore.numeric import round_to_dtype
 UNIT_ROUNDOFF = {"float64": 2.0**-53, "float32": 2.0**-24, "float16": 2.0**-11}
 
 _FLOAT16_STEP_UNDERFLOW = 2.0**-25
+_TWO_POINT = ("forward", "backward", "central")
 HIGHEST_DERIVATIVE = 9  # the model looks at J⁽ⁿ⁾ for n ≤ 9
 
 # (Σ|cᵢ|/d, Σ_{aᵢ≠0}|cᵢ|/d) for the rounding of the function values and of the points.
@@ -103,6 +104,10 @@ class ErrorModel:
     breakdown_eps: float
     rounding_floor: float = 0.0
     note: str = ""
+    # The error when every value of J rounds to the same float, so that k = 0: |J′| for the
+    # two-point schemes. R/ε cannot exceed it there (sigmoid at 0, ε = 1e-20: R/ε is 1e4, the
+    # error 0.25). inf where that is not what the formula gives (five-point, complex step).
+    rounding_cap: float = math.inf
 
     def truncation(self, eps) -> np.ndarray:
         eps = np.asarray(eps, dtype=np.float64)
@@ -112,7 +117,8 @@ class ErrorModel:
     def rounding(self, eps) -> np.ndarray:
         eps = np.asarray(eps, dtype=np.float64)
         with np.errstate(all="ignore"):
-            return self.rounding_coefficient / eps + self.rounding_floor
+            magnified = np.minimum(self.rounding_coefficient / eps, self.rounding_cap)
+            return magnified + self.rounding_floor
 
     def total(self, eps) -> np.ndarray:
         return self.truncation(eps) + self.rounding(eps)
@@ -287,6 +293,16 @@ def error_model(
             "Rounding does not grow as ε shrinks here: any ε below best_eps gives about "
             "the smallest error, u·|J′|."
         )
+    cap = abs(values[1]) if scheme in _TWO_POINT else math.inf
+    if best_error > cap + floor or best_eps <= breakdown:
+        # The change J′·ε stays below the rounding of J at every ε that moves w: the values of
+        # J round alike, k = 0, and no step does better than that error, |J′|.
+        notes = [
+            f"Here J′·ε stays below the rounding of J in {dtype} at every step that moves "
+            f"{x_value:g}, so the values of J round alike and k = 0: no ε does better than "
+            f"the error |J′| = {cap:.2g}."
+        ]
+        best_eps, best_error = None, cap + floor
     return ErrorModel(
         scheme,
         dtype,
@@ -298,4 +314,5 @@ def error_model(
         breakdown,
         floor,
         " ".join(notes),
+        cap,
     )

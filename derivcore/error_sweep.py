@@ -73,14 +73,49 @@ def _precise_derivative(expr, var, x: float, parameters: tuple, dps: int):
     return precise_value(function, context, *arguments)
 
 
+# A symbolic derivative that grows beyond this many operations is not differentiated further (the
+# 9th derivative of tanh has ~750); the remaining orders come from mpmath's numerical diff.
+SYMBOLIC_DERIVATIVE_OPS = 3000
+
+
+@functools.lru_cache(maxsize=64)
+def _symbolic_derivatives(expr: sympy.Expr, var: str) -> tuple[sympy.Expr, ...]:
+    """J, J′, J″, ... by SymPy, stopping after order 9 or once one grows too large."""
+    symbol = symbol_for(expr, var)
+    derivatives = [expr]
+    while len(derivatives) <= HIGHEST_DERIVATIVE:
+        if sympy.count_ops(derivatives[-1]) > SYMBOLIC_DERIVATIVE_OPS:
+            break
+        derivatives.append(sympy.diff(derivatives[-1], symbol))
+    return tuple(derivatives)
+
+
 @functools.lru_cache(maxsize=256)
 def _taylor(expr: sympy.Expr, var: str, x: float, parameters: tuple) -> tuple[float, ...]:
-    """J⁽ⁿ⁾(x) for n = 0..9 by mpmath's numerical differentiation at 20 digits.
+    """J⁽ⁿ⁾(x) for n = 0..9: SymPy's derivatives evaluated by mpmath at 20 digits.
 
-    mpmath.diff takes a centred difference with a step H ≈ 10⁻²⁴ at raised working precision:
-    right to ~20 digits, safe a hair away from the edge of the domain, and far cheaper than
-    nine symbolic derivatives (which swell: the 9th derivative of tanh has ~750 operations).
+    Exact where it matters: a derivative that is 0 at x comes out as exactly 0 (J″ of the
+    sigmoid at 0, J‴ of w²) and a tiny one keeps its size (J″ of sqrt at 1e-7 is −8e9, J″ of
+    atan at 1e8 is −2e-24), at any |x| (a numerical step would vanish beyond |x| ≈ 1e30). Orders
+    past a derivative too large to differentiate further come from `_numerical_taylor`.
     """
+    context = mp_context(TAYLOR_DIGITS)
+    arguments = [context.mpf(v) for v in (x, *parameters)]
+    others = other_names(expr, var)
+    values = []
+    for derivative in _symbolic_derivatives(expr, var):
+        value = precise_value(precise_function(derivative, var, others), context, *arguments)
+        if not context.isfinite(value) or isinstance(value, context.mpc):
+            return (math.nan,) * (HIGHEST_DERIVATIVE + 1)
+        values.append(float(value))
+    if len(values) <= HIGHEST_DERIVATIVE:
+        values += _numerical_taylor(expr, var, x, parameters)[len(values) :]
+    return tuple(values)
+
+
+def _numerical_taylor(expr: sympy.Expr, var: str, x: float, parameters: tuple) -> tuple:
+    """J⁽ⁿ⁾(x) for n = 0..9 by mpmath's numerical differentiation at 20 digits, a step relative
+    to |x|; noise-level values are reported as 0."""
     context = mp_context(TAYLOR_DIGITS)
     function = precise_function(expr, var)
     fixed = [context.mpf(p) for p in parameters]
@@ -89,22 +124,17 @@ def _taylor(expr: sympy.Expr, var: str, x: float, parameters: tuple) -> tuple[fl
         return precise_value(function, context, t, *fixed)
 
     point = context.mpf(x)
+    step = context.ldexp(max(1, abs(point)), -context.prec - 10)
     try:
-        values = [f(point)] + [context.diff(f, point, n) for n in range(1, HIGHEST_DERIVATIVE + 1)]
-    except (ValueError, ZeroDivisionError, TypeError, PrecisionLimit):
+        values = [f(point)] + [
+            context.diff(f, point, n, h=step) for n in range(1, HIGHEST_DERIVATIVE + 1)
+        ]
+    except (ValueError, ZeroDivisionError, TypeError):
         return (math.nan,) * (HIGHEST_DERIVATIVE + 1)
     if not all(context.isfinite(v) and not isinstance(v, context.mpc) for v in values):
         return (math.nan,) * (HIGHEST_DERIVATIVE + 1)
-    # Where J⁽ⁿ⁾(x) = 0 exactly (J″ of the sigmoid at 0, J‴ of w²) the difference leaves the
-    # rounding noise of the values it saw, ~2^-(prec+20)·max |J⁽ᵏ⁾|·Hᵏ/k!, and its own
-    # truncation, ≤ n²·H²·max |J⁽ᵏ⁾|: anything that small is an exact zero.
-    step = context.ldexp(1, -context.prec - 10)  # mpmath.diff's default step
     seen = max(abs(v) * step**n / math.factorial(n) for n, v in enumerate(values))
-    largest = max(abs(v) for v in values)
-    return tuple(
-        0.0 if abs(v) <= TAYLOR_ZERO * seen + n**2 * step**2 * largest else float(v)
-        for n, v in enumerate(values)
-    )
+    return tuple(0.0 if abs(v) <= TAYLOR_ZERO * seen else float(v) for v in values)
 
 
 def _kink(expr: sympy.Expr, var: str, x: float, parameters: tuple) -> str | None:

@@ -3,6 +3,7 @@
 import math
 from fractions import Fraction
 
+import mpmath as _mp
 import numpy as np
 import pytest
 
@@ -14,6 +15,8 @@ from derivcore.error_model import (
     not_applicable_model,
     truncation_series,
 )
+from derivcore.error_sweep import _taylor, default_eps_grid, error_sweep
+from derivcore.expressions import parse
 
 U64 = 2.0**-53
 E = math.e
@@ -165,3 +168,44 @@ def test_models_that_cannot_exist():
         error_model("forward", "float64", 1.0, [1.0, 2.0])
     with pytest.raises(ValueError, match="scheme"):
         error_model("backwards", "float64", 1.0, EXP_AT_1)
+
+
+# --- the model keeps real derivatives (near singularities, at large |w|) ----------------------
+
+
+
+@pytest.mark.parametrize(
+    ("text", "x", "second"),
+    [
+        # by hand: sqrt″ = −x^(−3/2)/4, log″ = −1/x², atan″ = −2x/(1 + x²)², sin″ = −sin
+        ("sqrt(w)", 1e-7, lambda x: -(x ** _mp.mpf(-1.5)) / 4),
+        ("log(w)", 1e-7, lambda x: -1 / x**2),
+        ("atan(w)", 1e8, lambda x: -2 * x / (1 + x**2) ** 2),
+        ("sin(w)", 1e300, lambda x: -_mp.sin(x)),
+    ],
+)
+def test_second_derivatives_keep_their_size(text, x, second):
+    _mp.mp.dps = 50
+    derivatives = _taylor(parse(text), "w", x, ())
+    assert derivatives[2] != 0
+    assert derivatives[2] == pytest.approx(float(second(_mp.mpf(x))), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("text", "x"),
+    [("sqrt(w)", 1e-7), ("log(w)", 1e-7), ("exp(w)", 1.0), ("sigmoid(w)", 0.0), ("w^2", 3.0),
+     ("1/w", 1e-5), ("sin(w)", 1e300), ("tanh(w)", 20.0), ("atan(w)", 0.7)],
+)
+@pytest.mark.parametrize("scheme", ["forward", "central"])
+def test_the_models_best_error_is_within_a_few_times_the_measured_one(text, x, scheme):
+    sweep = error_sweep(parse(text), "w", x, default_eps_grid(), (scheme,), ("float64",))
+    model, measured = sweep.model(scheme, "float64"), sweep.measured_best(scheme, "float64")
+    assert 1 / 5 <= model.best_error / measured[1] <= 5, (model, measured)
+
+
+def test_no_error_above_j_prime_where_k_is_exactly_zero():
+    # sigmoid at 0, ε = 1e-20: σ(1e-20) rounds to σ(0) = 0.5, so k = 0 and the error is
+    # |J′(0)| = 1/4 (by hand); R/ε alone would say 1.1e4.
+    sweep = error_sweep(parse("sigmoid(w)"), "w", 0.0, [1e-20], ("forward",), ("float64",))
+    assert sweep.estimate("forward", "float64")[0] == 0
+    assert float(sweep.model("forward", "float64").total(1e-20)) == pytest.approx(0.25, rel=1e-9)
