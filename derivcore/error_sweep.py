@@ -638,11 +638,15 @@ class ErrorSweep:
     def measured_best(self, scheme: str, dtype: str) -> tuple[float, float] | None:
         """(ε, error) at the minimum of the error curve smoothed by a running median of
         log10|k − J′| over ±0.5 decade of ε (at least 5 points): the typical error near the
-        bottom of the V, not a lucky cancellation. None when there is no error to measure."""
+        bottom of the V, not a lucky cancellation. Only ε on the real V count: where k is a finite
+        number other than 0 (k = 0 is the plateau where every value of J rounded alike, whose
+        "error" is |J′| or, at a stationary point, a meaningless 0). None when no ε is left."""
         error = self.abs_error(scheme, dtype)
+        k = self._estimates[scheme, dtype]
         with self._lock:
             if (scheme, dtype) not in self._best:
-                self._best[scheme, dtype] = self._measured_best(error)
+                on_the_v = np.isfinite(k) & (k != 0) & ~np.isnan(error)
+                self._best[scheme, dtype] = self._measured_best(np.where(on_the_v, error, np.nan))
         return self._best[scheme, dtype]
 
     def _measured_best(self, error: np.ndarray) -> tuple[float, float] | None:
@@ -662,7 +666,7 @@ class ErrorSweep:
         window = left[:, None] + np.arange(width)[None, :]
         inside = window < right[:, None]
         samples = np.where(inside, log_error[np.minimum(window, len(log_eps) - 1)], np.nan)
-        smoothed = _row_medians(samples)
+        smoothed = np.where(usable[order], _row_medians(samples), np.nan)
         if np.isnan(smoothed).all():
             return None
         best = int(np.nanargmin(smoothed))

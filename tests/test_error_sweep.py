@@ -9,6 +9,7 @@ import pytest
 import sympy
 
 from derivcore.error_sweep import default_eps_grid, error_sweep
+from derivcore.expressions import parse
 from derivcore.finite_differences import SCHEMES, finite_difference
 from derivcore.numeric import DTYPES
 
@@ -357,3 +358,24 @@ def test_a_shared_sweep_gives_the_same_answers_from_several_threads():
     for result in results:
         for got, want in zip(result, expected, strict=True):
             np.testing.assert_array_equal(got, want)
+
+
+def test_the_measured_best_lies_on_the_real_v():
+    # tanh at 20: tanh(20 + ε) rounds to tanh(20) = 1.0 for every ε ≤ 1 on the grid, so k = 0
+    # there (error |J′| = sech²(20) ≈ 1.7e-17, a plateau, not a V): no measured best.
+    sweep = error_sweep(parse("tanh(w)"), "w", 20.0, default_eps_grid(), ("forward",), ("float64",))
+    # 1 − tanh(21) = 2/(e^42 + 1) ≈ 1.1e-18, below half an ulp under 1 (2^-54 ≈ 5.6e-17).
+    assert np.all(sweep.estimate("forward", "float64") == 0)
+    assert sweep.measured_best("forward", "float64") is None
+    # (w − 1)² at its stationary point 1: k = ε exactly where 1 + ε is not 1, and 0 below:
+    # the best is not "error 0 at 1e-20" but the smallest ε with k ≠ 0.
+    sweep = error_sweep(parse("(w-1)^2"), "w", 1.0, default_eps_grid(), ("forward",), ("float64",))
+    best_eps, best_error = sweep.measured_best("forward", "float64")
+    assert best_error > 0 and best_eps > 1.1e-16  # 1 + ε == 1 below half an ulp, 2^-53
+    # For every reported best: k there is a finite non-zero number.
+    for text, x in [("sqrt(w)", 1e-3), ("sigmoid(w)", 0.0), ("log(w)", 1e-7), ("exp(w)", -700.0)]:
+        sweep = error_sweep(parse(text), "w", x, default_eps_grid(), ("forward",), ("float64",))
+        best = sweep.measured_best("forward", "float64")
+        if best is not None:
+            k = sweep.estimate("forward", "float64")[sweep.eps == best[0]][0]
+            assert np.isfinite(k) and k != 0, (text, best)
