@@ -22,9 +22,12 @@ rather than a point that is: a variable without a value or with a non-numeric on
 the graph cannot show (Piecewise, an undefined function) or one with more than `MAX_NODES` nodes.
 """
 
+import contextlib
+import dataclasses
 import math
 import numbers
 import sys
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -44,10 +47,42 @@ MAX_NODES = 200
 GRADIENT_CHECK_THRESHOLD = 1e-7
 """The usual rule of thumb: a relative difference below this means the gradient is right."""
 
-# A private mpmath context: its precision is set once here and never changed, so threads (one per
-# Streamlit session) can share it, unlike mpmath.mp which other code may switch with workdps.
-_MP = mpmath.MPContext()
-_MP.dps = DIGITS
+PRECISIONS = (DIGITS, 80, 160, 320, 640, 1280)
+"""The passes are repeated at rising precision until two agree to the last bit of every float64
+shown: w/sin(w) at 1e-20 loses 40 digits to cancellation in the backward pass (1e20 − 1e20)."""
+
+
+class _Precision:
+    """Stands for the mpmath context of the current pass in this thread: `DIGITS` digits unless
+    `at(d)` says otherwise. Each context's precision is set once and never changed, so threads (one
+    per Streamlit session) can share them, unlike mpmath.mp which other code may switch."""
+
+    _contexts: dict[int, mpmath.ctx_mp.MPContext] = {}
+    _lock = threading.Lock()
+    _local = threading.local()
+
+    def _context(self, digits: int) -> mpmath.ctx_mp.MPContext:
+        with self._lock:
+            if digits not in self._contexts:
+                context = mpmath.MPContext()
+                context.dps = digits
+                self._contexts[digits] = context
+            return self._contexts[digits]
+
+    @contextlib.contextmanager
+    def at(self, digits: int):
+        previous = getattr(self._local, "digits", DIGITS)
+        self._local.digits = digits
+        try:
+            yield
+        finally:
+            self._local.digits = previous
+
+    def __getattr__(self, name):
+        return getattr(self._context(getattr(self._local, "digits", DIGITS)), name)
+
+
+_MP = _Precision()
 # Beyond 10^1000 an argument is ∞ for every purpose here (float64 stops near 1.8e308). mpmath
 # itself would evaluate exp, sin, ... of it by reducing it modulo ln 2 or π to as many digits as
 # it has: exp(exp(exp(exp(w)))) would never finish. Sums and products of huge values stay exact.
@@ -209,9 +244,33 @@ def computation_graph(expr: sympy.Expr, values: Mapping[str, object]) -> Computa
     """
     if not isinstance(expr, sympy.Expr):
         raise ValueError("The computation graph needs a SymPy expression.")
-    point = _input_values(expr, values)
+    _input_values(expr, values)  # refuses bad values before any work
     structure = _Structure(expr)
-    return _evaluate_graph(expr, structure, point)
+    previous = None
+    for digits in PRECISIONS:
+        with _MP.at(digits):
+            graph = _evaluate_graph(expr, structure, _input_values(expr, values))
+        if previous is not None and _same_floats(previous, graph):
+            return graph
+        previous = graph
+    note = (
+        f"The values and gradients still changed between {PRECISIONS[-2]} and {PRECISIONS[-1]} "
+        "digits (cancellation beyond that): their last digits may be wrong."
+    )
+    return dataclasses.replace(graph, problems=(*graph.problems, note))
+
+
+def _same_floats(a: "ComputationGraph", b: "ComputationGraph") -> bool:
+    """Whether two passes give the same float64 for every value, local derivative and gradient."""
+
+    def floats(graph):
+        numbers_ = [n.value for n in graph.nodes] + [n.grad for n in graph.nodes]
+        return numbers_ + [e.value for e in graph.edges]
+
+    return all(
+        x == y or (math.isnan(x) and math.isnan(y))
+        for x, y in zip(floats(a), floats(b), strict=True)
+    )
 
 
 def _input_values(expr: sympy.Expr, values: Mapping[str, object]) -> dict[str, mpmath.mpf]:
@@ -228,7 +287,7 @@ def _input_number(name: str, value: object) -> mpmath.mpf:
     if isinstance(value, sympy.Rational):  # 0, 1/2: exact (0 has no Float evalf)
         number = _MP.mpf(int(value.p)) / int(value.q)
     elif isinstance(value, sympy.Basic):
-        approximation = value.evalf(DIGITS + 5)
+        approximation = value.evalf(_MP.dps + 5)
         number = _MP.mpf(approximation) if approximation.is_Float else _MP.nan
     elif isinstance(value, numbers.Integral):
         number = _MP.mpf(int(value))
@@ -531,7 +590,7 @@ class _MpArithmetic:
     def constant(self, c: sympy.Expr):
         if c.is_Integer:
             return _MP.mpf(int(c))
-        value = c.evalf(DIGITS + 5)
+        value = c.evalf(_MP.dps + 5)
         return _MP.mpf(value) if value.is_Float else _MP.nan
 
     def power(self, base, exponent):
@@ -547,7 +606,10 @@ class _MpArithmetic:
 
     def call(self, func, args):
         if func in _MP_FUNCTIONS:
-            return _MP_FUNCTIONS[func](*(_tame(a) for a in args))
+            function = _MP_FUNCTIONS[func]
+            if isinstance(function, str):  # a function of the current pass's context
+                function = getattr(_MP, function)
+            return function(*(_tame(a) for a in args))
         if func in (sympy.sign, sympy.Heaviside):
             u = args[0]
             if u == 0:
@@ -561,7 +623,7 @@ class _MpArithmetic:
                 return _MP.nan
             return max(args) if func is sympy.Max else min(args)
         # Anything else SymPy knows how to evaluate numerically.
-        value = func(*(sympy.Float(_tame(a), DIGITS) for a in args)).evalf(DIGITS)
+        value = func(*(sympy.Float(_tame(a), _MP.dps) for a in args)).evalf(_MP.dps)
         return _MP.mpf(value) if value.is_Float else _MP.nan
 
 
@@ -573,25 +635,25 @@ def _tame(x):
 
 
 _MP_FUNCTIONS = {
-    sympy.exp: _MP.exp,
-    sympy.log: _MP.log,
-    sympy.sin: _MP.sin,
-    sympy.cos: _MP.cos,
-    sympy.tan: _MP.tan,
-    sympy.cot: _MP.cot,
-    sympy.sec: _MP.sec,
-    sympy.csc: _MP.csc,
-    sympy.sinh: _MP.sinh,
-    sympy.cosh: _MP.cosh,
-    sympy.tanh: _MP.tanh,
-    sympy.asin: _MP.asin,
-    sympy.acos: _MP.acos,
-    sympy.atan: _MP.atan,
-    sympy.asinh: _MP.asinh,
-    sympy.acosh: _MP.acosh,
-    sympy.atanh: _MP.atanh,
-    sympy.Abs: _MP.fabs,
-    sympy.erf: _MP.erf,
+    sympy.exp: "exp",
+    sympy.log: "log",
+    sympy.sin: "sin",
+    sympy.cos: "cos",
+    sympy.tan: "tan",
+    sympy.cot: "cot",
+    sympy.sec: "sec",
+    sympy.csc: "csc",
+    sympy.sinh: "sinh",
+    sympy.cosh: "cosh",
+    sympy.tanh: "tanh",
+    sympy.asin: "asin",
+    sympy.acos: "acos",
+    sympy.atan: "atan",
+    sympy.asinh: "asinh",
+    sympy.acosh: "acosh",
+    sympy.atanh: "atanh",
+    sympy.Abs: "fabs",
+    sympy.erf: "erf",
     sigmoid: lambda u: 1 / (1 + _MP.exp(-u)),
     softplus: lambda u: _MP.log(1 + _MP.exp(u)),
     relu: lambda u: u if u > 0 else _MP.zero,
