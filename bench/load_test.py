@@ -52,6 +52,7 @@ from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.Markdown_pb2 import Markdown
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.typing import Subprotocol
@@ -294,10 +295,21 @@ class SessionError(Exception):
 
 
 class StudentSession:
-    """One browser tab: a WebSocket to /_stcore/stream that speaks Streamlit's protocol."""
+    """One browser tab: a WebSocket to /_stcore/stream that speaks Streamlit's protocol.
 
-    def __init__(self, base_url: str, page: str, values: dict[str, str], run_timeout: float):
+    `host`, when given, is the host name (and port) the tab believes it is talking to, e.g.
+    "class.example.edu:8080": it is sent as Host and Origin while the connection goes to
+    base_url's address, as a browser would after resolving that name (a balancer must pass the
+    name on, or Streamlit refuses the WebSocket). `cookies`, when given, is the browser's jar,
+    shared by its tabs and kept across reconnects (a balancer may pin the browser with one)."""
+
+    def __init__(
+        self, base_url: str, page: str, values: dict[str, str], run_timeout: float,
+        host: str | None = None, cookies: http.cookiejar.CookieJar | None = None,
+    ):
         self.base_url = base_url.rstrip("/")
+        self.host = host or urlsplit(self.base_url).netloc
+        self.cookies = cookies if cookies is not None else http.cookiejar.CookieJar()
         self.page = page  # the page's URL path ("" for the default page)
         self.values = dict(values)
         self.run_timeout = run_timeout
@@ -307,35 +319,46 @@ class StudentSession:
         # The browser keeps large messages and tells the server which ones it has.
         self.message_cache: OrderedDict[str, ForwardMsg] = OrderedDict()
         self.ws: ClientConnection | None = None
+        self.session_id = ""  # the server's id of this session (from NewSession)
+        self.formulas: list[str] = []  # the LaTeX the last run drew (what the page computed)
 
-    async def open(self) -> tuple[float, int, list[str]]:
-        """Load the page and run it once: (seconds, exceptions, error alert texts)."""
+    async def open(self, resume: bool = False) -> tuple[float, int, list[str]]:
+        """Load the page and run it once: (seconds, exceptions, error alert texts).
+
+        With `resume`, ask for the session this tab had, as Streamlit's frontend does when its
+        WebSocket reconnects (the session id as a third subprotocol): the server that holds it
+        hands it back, any other starts a fresh one."""
         cookies = await asyncio.to_thread(self._load_page)
         split = urlsplit(self.base_url)
         scheme = "wss" if split.scheme == "https" else "ws"
-        protocols = [Subprotocol("streamlit")]
-        headers = {"Origin": f"{split.scheme}://{split.netloc}"}
-        if "_streamlit_xsrf" in cookies:
-            protocols.append(Subprotocol(cookies["_streamlit_xsrf"]))
+        protocols = [Subprotocol("streamlit"), Subprotocol(cookies.get("_streamlit_xsrf", ""))]
+        if resume and self.session_id:
+            protocols.append(Subprotocol(self.session_id))
+        headers = {"Origin": f"{split.scheme}://{self.host}"}
         if cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
         self.ws = await connect(
-            f"{scheme}://{split.netloc}{split.path}/_stcore/stream",
+            f"{scheme}://{self.host}{split.path}/_stcore/stream",
+            host=split.hostname, port=split.port or (443 if scheme == "wss" else 80),
             subprotocols=protocols, additional_headers=headers,
             max_size=None, open_timeout=self.run_timeout, compression=None,
         )
         state = ClientState(query_string=self.query_string(), page_name=self.page)
+        if resume:
+            self._add_widget_states(state)
         return await self._run(state)
 
     def _load_page(self) -> dict[str, str]:
         """Load the page, then /_stcore/health as the frontend does (it sets the XSRF cookie),
         keeping cookies like a browser (a load balancer may pin the session with one)."""
-        jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
         for path in (self.page, "_stcore/health"):
-            with opener.open(f"{self.base_url}/{path}", timeout=10) as response:
+            request = urllib.request.Request(
+                f"{self.base_url}/{path}", headers={"Host": self.host}
+            )
+            with opener.open(request, timeout=10) as response:
                 response.read()
-        return {cookie.name: cookie.value or "" for cookie in jar}
+        return {cookie.name: cookie.value or "" for cookie in self.cookies}
 
     def query_string(self) -> str:
         return urlencode(self.values)
@@ -344,12 +367,16 @@ class StudentSession:
         """Type `value` into the text box `key` and wait for the run to finish."""
         self.values[key] = value
         state = ClientState(query_string=self.query_string(), page_script_hash=self.page_hash)
+        self._add_widget_states(state)
+        return await self._run(state)
+
+    def _add_widget_states(self, state: ClientState) -> None:
+        """What the text boxes hold, as the frontend sends it with every rerun."""
         for name, text in self.values.items():
             if name in self.widget_ids:
                 widget = state.widget_states.widgets.add()
                 widget.id = self.widget_ids[name]
                 widget.string_value = text
-        return await self._run(state)
 
     async def _run(self, state: ClientState) -> tuple[float, int, list[str]]:
         """Send a rerun and read until it finishes: (seconds, exceptions, error alert texts)."""
@@ -358,6 +385,7 @@ class StudentSession:
         start = time.perf_counter()
         await self.ws.send(BackMsg(rerun_script=state).SerializeToString())
         exceptions, alerts = 0, []
+        self.formulas = []
         deadline = start + self.run_timeout
         while True:
             remaining = deadline - time.perf_counter()
@@ -379,7 +407,9 @@ class StudentSession:
                 self.message_cache[msg.hash] = msg
                 while len(self.message_cache) > 200:
                     self.message_cache.popitem(last=False)
-            if kind == "navigation":  # st.navigation: the pages and the one being shown
+            if kind == "new_session":
+                self.session_id = msg.new_session.initialize.session_id
+            elif kind == "navigation":  # st.navigation: the pages and the one being shown
                 self.page_hash = msg.navigation.page_script_hash
                 self.app_pages = [
                     (p.url_pathname, p.page_script_hash) for p in msg.navigation.app_pages
@@ -394,9 +424,10 @@ class StudentSession:
                 elif etype == "text_input" and element.text_input.id.rsplit("-", 1)[-1] in (
                     WIDGET_KEYS
                 ):
-                    self.widget_ids[element.text_input.id.rsplit("-", 1)[-1]] = (
-                        element.text_input.id
-                    )
+                    key = element.text_input.id.rsplit("-", 1)[-1]
+                    self.widget_ids[key] = element.text_input.id
+                elif etype == "markdown" and element.markdown.element_type == Markdown.LATEX:
+                    self.formulas.append(element.markdown.body)
             elif kind == "page_not_found":
                 raise SessionError("page not found")
             elif kind == "script_finished":
@@ -409,6 +440,7 @@ class StudentSession:
     async def close(self) -> None:
         if self.ws is not None:
             await self.ws.close()
+            self.ws = None
 
 
 class Inputs:
