@@ -21,7 +21,9 @@ ENV DERIV_WORKERS=4
 RUN useradd --create-home --uid 10001 app
 WORKDIR /home/app/dashboard
 
-# Dependencies first, so editing the app does not reinstall them.
+# Dependencies first, so editing the app does not reinstall them. requirements.txt pins every
+# version (generated from requirements.in by scripts/lock_requirements.sh): a rebuild next term
+# installs what the tests passed with, not whatever was released since.
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 
