@@ -65,7 +65,9 @@ class Cluster:
 
     def start(self) -> None:
         for n, port in enumerate(self.replica_ports):
-            self.replicas[port] = start_server(ROOT / "app.py", port, self.tmp / f"replica{n}.log")
+            # As hosted (Dockerfile): serve.py, the app with imports and workers ready at start.
+            log = self.tmp / f"replica{n}.log"
+            self.replicas[port] = start_server(ROOT / "serve.py", port, log)
         conf = self.tmp / "nginx.conf"
         conf.write_text(nginx_config(self.port, self.replica_ports, self.tmp / "nginx.pid"))
         self.nginx = subprocess.Popen(
