@@ -9,11 +9,7 @@ Sessions speak Streamlit's WebSocket protocol through bench/load_test.py's Stude
 a browser tab does. nginx comes from Debian (.ci/run installs it)."""
 
 import asyncio
-import contextlib
 import http.cookiejar
-import re
-import shutil
-import subprocess
 import sys
 import time
 import urllib.request
@@ -25,77 +21,11 @@ from websockets.exceptions import InvalidStatus
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from load_test import (  # noqa: E402
-    StudentSession,
-    free_port,
-    start_server,
-    stop_server,
-    wait_healthy,
-)
+from load_test import StudentSession  # noqa: E402
+from replicas import NGINX, Cluster  # noqa: E402
 
 pytestmark = pytest.mark.scale_out
 NAME = "class.example.edu"
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def nginx_config(listen: int, replicas: tuple[int, int], pid_file: Path) -> str:
-    """deploy/nginx.conf with only its addresses changed: our port, our replicas, our pid file.
-    Each substitution must match exactly once, so a reshaped config fails here, loudly."""
-    text = (ROOT / "deploy" / "nginx.conf").read_text()
-    for pattern, new in (
-        (r"listen 8080;", f"listen 127.0.0.1:{listen};"),
-        (r"server 127\.0\.0\.1:8501 ", f"server 127.0.0.1:{replicas[0]} "),
-        (r"server 127\.0\.0\.1:8502 ", f"server 127.0.0.1:{replicas[1]} "),
-        (r"pid /tmp/dashboard-nginx\.pid;", f"pid {pid_file};"),
-    ):
-        text, count = re.subn(pattern, new, text)
-        assert count == 1, f"deploy/nginx.conf no longer has `{pattern}`"
-    return text
-
-
-class Cluster:
-    """Two `streamlit run app.py` replicas and nginx in front, all on 127.0.0.1."""
-
-    def __init__(self, tmp: Path):
-        self.tmp = tmp
-        self.replica_ports = (free_port(), free_port())
-        self.port = free_port()
-        self.replicas = {}
-        self.nginx = None
-
-    def start(self) -> None:
-        for n, port in enumerate(self.replica_ports):
-            # As hosted (Dockerfile): serve.py, the app with imports and workers ready at start.
-            log = self.tmp / f"replica{n}.log"
-            self.replicas[port] = start_server(ROOT / "serve.py", port, log)
-        conf = self.tmp / "nginx.conf"
-        conf.write_text(nginx_config(self.port, self.replica_ports, self.tmp / "nginx.pid"))
-        self.nginx = subprocess.Popen(
-            [NGINX, "-p", str(self.tmp), "-e", "stderr", "-c", str(conf), "-g", "daemon off;"],
-            stdout=subprocess.DEVNULL, stderr=open(self.tmp / "nginx.log", "wb"),  # noqa: SIM115
-        )
-        for port in self.replica_ports:
-            wait_healthy(f"http://127.0.0.1:{port}", timeout=90)
-        wait_healthy(self.url, timeout=10)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def host(self) -> str:
-        return f"{NAME}:{self.port}"
-
-    def kill_replica(self, port: int) -> None:
-        stop_server(self.replicas.pop(port))
-
-    def stop(self) -> None:
-        if self.nginx is not None:
-            self.nginx.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.nginx.wait(timeout=10)
-        for server in self.replicas.values():
-            stop_server(server)
 
 
 @pytest.fixture(scope="module")
@@ -114,8 +44,12 @@ def tab(cluster, cookies=None, values=None) -> StudentSession:
     """A browser tab on the overview, at http://class.example.edu:<port>/ through nginx."""
     return StudentSession(
         cluster.url, "", values or {"f": "w^2", "at": "3", "eps": "0.001"}, run_timeout=30,
-        host=cluster.host, cookies=cookies,
+        host=host(cluster), cookies=cookies,
     )
+
+
+def host(cluster) -> str:
+    return f"{NAME}:{cluster.port}"
 
 
 def has_formula(formulas: list[str], text: str) -> bool:
@@ -145,10 +79,10 @@ def test_websocket_upgrade_by_dns_name_gets_101(cluster):
         session = tab(cluster)
         cookies = await asyncio.to_thread(session._load_page)
         ws = await connect(
-            f"ws://{cluster.host}/_stcore/stream", host="127.0.0.1", port=cluster.port,
+            f"ws://{host(cluster)}/_stcore/stream", host="127.0.0.1", port=cluster.port,
             subprotocols=["streamlit", cookies["_streamlit_xsrf"]],
             additional_headers={
-                "Origin": f"http://{cluster.host}",
+                "Origin": f"http://{host(cluster)}",
                 "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
             },
         )
@@ -240,6 +174,6 @@ def test_a_dead_replica_sends_its_students_to_the_other_with_a_fresh_session(clu
         assert has_formula(session.formulas, "J'(2) = 12")
     assert time.monotonic() - started < 30
     # The page itself (not only the WebSocket) answers through the balancer.
-    request = urllib.request.Request(f"{cluster.url}/", headers={"Host": cluster.host})
+    request = urllib.request.Request(f"{cluster.url}/", headers={"Host": host(cluster)})
     with urllib.request.urlopen(request, timeout=10) as reply:
         assert reply.status == 200
