@@ -21,7 +21,9 @@ ENV DERIV_WORKERS=4
 RUN useradd --create-home --uid 10001 app
 WORKDIR /home/app/dashboard
 
-# Dependencies first, so editing the app does not reinstall them.
+# Dependencies first, so editing the app does not reinstall them. requirements.txt pins every
+# version (generated from requirements.in by scripts/lock_requirements.sh): a rebuild next term
+# installs what the tests passed with, not whatever was released since.
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 
@@ -35,4 +37,6 @@ EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD python -c "import urllib.request, sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4).status == 200 else 1)"
 
-CMD ["streamlit", "run", "app.py", "--server.port", "8501", "--server.address", "0.0.0.0"]
+# serve.py runs app.py with the imports done and the SymPy workers started before the health check
+# answers, so the first student after a restart does not wait for them.
+CMD ["streamlit", "run", "serve.py", "--server.port", "8501", "--server.address", "0.0.0.0"]

@@ -26,9 +26,9 @@ def main() -> None:
     from fuzz_inputs import cases
     from pages import PAGES, open_page
 
-    from derivcore.bounded import warm_up
+    from derivcore.bounded import wait_until_ready
 
-    warm_up()
+    wait_until_ready()
     open_page("overview")
     timings, failures = [], []
     for query in cases(args.seed, args.count, args.depth):

@@ -21,9 +21,18 @@ The server's CPU and resident memory come from /proc for the server process and 
     .venv/bin/python bench/load_test.py --sessions 10 --attackers 2 --duration 60
     .venv/bin/python bench/load_test.py --sessions 10 --changes 100 --distinct --think 0
     .venv/bin/python bench/load_test.py --url http://127.0.0.1:8501 --sessions 5 --changes 10
+    # a classroom burst: 100 students open the link within 10 s, then follow the lecture
+    .venv/bin/python bench/load_test.py --sessions 100 --arrive-within 10 --think 5 --duration 60
+    # the same through nginx (deploy/nginx.conf) in front of 2 replicas, by a DNS name
+    .venv/bin/python bench/load_test.py --replicas 2 --host class.example.edu --sessions 100 \
+        --arrive-within 10 --think 5 --duration 60
 
-Without --url the tool starts `streamlit run app.py` itself on a free localhost port and stops it
-at the end. Traffic only ever goes to 127.0.0.1.
+Without --url the tool starts `streamlit run app.py` itself on a free localhost port (with
+--replicas 2: two servers running --app, default serve.py as in the Dockerfile, and Debian's
+nginx with deploy/nginx.conf in front, see bench/replicas.py) and stops them at the end.
+"First paint" is the time from a student's first page request until the first run of the page
+has finished (its last element sent; a browser then still has to draw it). Traffic only ever
+goes to 127.0.0.1 (--host only changes the Host and Origin headers the tabs send).
 """
 
 from __future__ import annotations
@@ -53,6 +62,7 @@ from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.Markdown_pb2 import Markdown
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.typing import Subprotocol
@@ -306,10 +316,21 @@ class SessionError(Exception):
 
 
 class StudentSession:
-    """One browser tab: a WebSocket to /_stcore/stream that speaks Streamlit's protocol."""
+    """One browser tab: a WebSocket to /_stcore/stream that speaks Streamlit's protocol.
 
-    def __init__(self, base_url: str, page: str, values: dict[str, str], run_timeout: float):
+    `host`, when given, is the host name (and port) the tab believes it is talking to, e.g.
+    "class.example.edu:8080": it is sent as Host and Origin while the connection goes to
+    base_url's address, as a browser would after resolving that name (a balancer must pass the
+    name on, or Streamlit refuses the WebSocket). `cookies`, when given, is the browser's jar,
+    shared by its tabs and kept across reconnects (a balancer may pin the browser with one)."""
+
+    def __init__(
+        self, base_url: str, page: str, values: dict[str, str], run_timeout: float,
+        host: str | None = None, cookies: http.cookiejar.CookieJar | None = None,
+    ):
         self.base_url = base_url.rstrip("/")
+        self.host = host or urlsplit(self.base_url).netloc
+        self.cookies = cookies if cookies is not None else http.cookiejar.CookieJar()
         self.page = page  # the page's URL path ("" for the default page)
         self.values = dict(values)
         self.run_timeout = run_timeout
@@ -319,35 +340,46 @@ class StudentSession:
         # The browser keeps large messages and tells the server which ones it has.
         self.message_cache: OrderedDict[str, ForwardMsg] = OrderedDict()
         self.ws: ClientConnection | None = None
+        self.session_id = ""  # the server's id of this session (from NewSession)
+        self.formulas: list[str] = []  # the LaTeX the last run drew (what the page computed)
 
-    async def open(self) -> tuple[float, int, list[str]]:
-        """Load the page and run it once: (seconds, exceptions, error alert texts)."""
+    async def open(self, resume: bool = False) -> tuple[float, int, list[str]]:
+        """Load the page and run it once: (seconds, exceptions, error alert texts).
+
+        With `resume`, ask for the session this tab had, as Streamlit's frontend does when its
+        WebSocket reconnects (the session id as a third subprotocol): the server that holds it
+        hands it back, any other starts a fresh one."""
         cookies = await asyncio.to_thread(self._load_page)
         split = urlsplit(self.base_url)
         scheme = "wss" if split.scheme == "https" else "ws"
-        protocols = [Subprotocol("streamlit")]
-        headers = {"Origin": f"{split.scheme}://{split.netloc}"}
-        if "_streamlit_xsrf" in cookies:
-            protocols.append(Subprotocol(cookies["_streamlit_xsrf"]))
+        protocols = [Subprotocol("streamlit"), Subprotocol(cookies.get("_streamlit_xsrf", ""))]
+        if resume and self.session_id:
+            protocols.append(Subprotocol(self.session_id))
+        headers = {"Origin": f"{split.scheme}://{self.host}"}
         if cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
         self.ws = await connect(
-            f"{scheme}://{split.netloc}{split.path}/_stcore/stream",
+            f"{scheme}://{self.host}{split.path}/_stcore/stream",
+            host=split.hostname, port=split.port or (443 if scheme == "wss" else 80),
             subprotocols=protocols, additional_headers=headers,
             max_size=None, open_timeout=self.run_timeout, compression=None,
         )
         state = ClientState(query_string=self.query_string(), page_name=self.page)
+        if resume:
+            self._add_widget_states(state)
         return await self._run(state)
 
     def _load_page(self) -> dict[str, str]:
         """Load the page, then /_stcore/health as the frontend does (it sets the XSRF cookie),
         keeping cookies like a browser (a load balancer may pin the session with one)."""
-        jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
         for path in (self.page, "_stcore/health"):
-            with opener.open(f"{self.base_url}/{path}", timeout=10) as response:
+            request = urllib.request.Request(
+                f"{self.base_url}/{path}", headers={"Host": self.host}
+            )
+            with opener.open(request, timeout=10) as response:
                 response.read()
-        return {cookie.name: cookie.value or "" for cookie in jar}
+        return {cookie.name: cookie.value or "" for cookie in self.cookies}
 
     def query_string(self) -> str:
         return urlencode(self.values)
@@ -356,12 +388,16 @@ class StudentSession:
         """Type `value` into the text box `key` and wait for the run to finish."""
         self.values[key] = value
         state = ClientState(query_string=self.query_string(), page_script_hash=self.page_hash)
+        self._add_widget_states(state)
+        return await self._run(state)
+
+    def _add_widget_states(self, state: ClientState) -> None:
+        """What the text boxes hold, as the frontend sends it with every rerun."""
         for name, text in self.values.items():
             if name in self.widget_ids:
                 widget = state.widget_states.widgets.add()
                 widget.id = self.widget_ids[name]
                 widget.string_value = text
-        return await self._run(state)
 
     async def _run(self, state: ClientState) -> tuple[float, int, list[str]]:
         """Send a rerun and read until it finishes: (seconds, exceptions, error alert texts)."""
@@ -370,6 +406,7 @@ class StudentSession:
         start = time.perf_counter()
         await self.ws.send(BackMsg(rerun_script=state).SerializeToString())
         exceptions, alerts = 0, []
+        self.formulas = []
         deadline = start + self.run_timeout
         while True:
             remaining = deadline - time.perf_counter()
@@ -391,7 +428,9 @@ class StudentSession:
                 self.message_cache[msg.hash] = msg
                 while len(self.message_cache) > 200:
                     self.message_cache.popitem(last=False)
-            if kind == "navigation":  # st.navigation: the pages and the one being shown
+            if kind == "new_session":
+                self.session_id = msg.new_session.initialize.session_id
+            elif kind == "navigation":  # st.navigation: the pages and the one being shown
                 self.page_hash = msg.navigation.page_script_hash
                 self.app_pages = [
                     (p.url_pathname, p.page_script_hash) for p in msg.navigation.app_pages
@@ -406,9 +445,10 @@ class StudentSession:
                 elif etype == "text_input" and element.text_input.id.rsplit("-", 1)[-1] in (
                     WIDGET_KEYS
                 ):
-                    self.widget_ids[element.text_input.id.rsplit("-", 1)[-1]] = (
-                        element.text_input.id
-                    )
+                    key = element.text_input.id.rsplit("-", 1)[-1]
+                    self.widget_ids[key] = element.text_input.id
+                elif etype == "markdown" and element.markdown.element_type == Markdown.LATEX:
+                    self.formulas.append(element.markdown.body)
             elif kind == "page_not_found":
                 raise SessionError("page not found")
             elif kind == "script_finished":
@@ -421,6 +461,7 @@ class StudentSession:
     async def close(self) -> None:
         if self.ws is not None:
             await self.ws.close()
+            self.ws = None
 
 
 class Inputs:
@@ -448,9 +489,9 @@ class Inputs:
         return key, value
 
 
-async def discover_pages(base_url: str, run_timeout: float) -> list[str]:
+async def discover_pages(base_url: str, run_timeout: float, host: str | None) -> list[str]:
     """The app's page URL paths, from the first session's NewSession message."""
-    session = StudentSession(base_url, "", {}, run_timeout)
+    session = StudentSession(base_url, "", {}, run_timeout, host=host)
     try:
         await session.open()
         return [path for path, _ in session.app_pages] or [""]
@@ -471,6 +512,8 @@ class LoadConfig:
     run_timeout: float
     seed: int
     pages: list[str]
+    arrive_within: float = 2.0  # students open the app at uniformly random times in this window
+    host: str | None = None  # the Host (and Origin) the tabs send, e.g. a DNS name
 
 
 async def student(
@@ -493,16 +536,21 @@ async def student(
     reconnects = 0
     session: StudentSession | None = None
     # Students do not all arrive in the same millisecond.
-    await asyncio.sleep(rng.uniform(0, min(2.0, config.duration / 10)))
+    await asyncio.sleep(rng.uniform(0, config.arrive_within))
     try:
         for _ in range(config.changes):
             if time.monotonic() >= deadline:
                 break
             if session is None:
-                session = StudentSession(config.base_url, page, values, config.run_timeout)
+                session = StudentSession(
+                    config.base_url, page, values, config.run_timeout, host=config.host
+                )
+                arrived = time.perf_counter()
                 try:
-                    seconds, exceptions, _ = await session.open()
-                    opened.append(seconds)
+                    _, exceptions, _ = await session.open()
+                    # First paint: from asking for the page until its first run has finished
+                    # (page and health requests, WebSocket handshake, the run itself).
+                    opened.append(time.perf_counter() - arrived)
                     if exceptions:
                         # A crash on the first load counts, though its time is not a change's.
                         results.append(RunResult(index, group, page, "open", None, "exception"))
@@ -614,7 +662,10 @@ async def drive(config: LoadConfig, server_pid: int | None) -> dict:
         "config": asdict(config),
         "wall_seconds": wall,
         "runs_per_second": sum(r.seconds is not None for r in results) / wall if wall else 0,
-        "first_load": {"p50": percentile(opened, 50), "max": max(opened) if opened else None},
+        "first_load": {
+            "opened": len(opened), "p50": percentile(opened, 50), "p95": percentile(opened, 95),
+            "max": max(opened) if opened else None,
+        },
         "all": summarize(results),
         "groups": {},
         "pages": {},
@@ -687,7 +738,12 @@ def print_report(report: dict) -> None:
         f"\n{c['sessions']} sessions ({c['expensive']} expensive, {c['attackers']} attackers"
         f"{', distinct functions' if c['distinct'] else ''}), think {c['think']:g} s, "
         f"{report['wall_seconds']:.0f} s, {report['runs_per_second']:.1f} runs/s, "
-        f"first load p50 {_fmt(report['first_load']['p50'])} s"
+        f"sessions arriving within {c['arrive_within']:g} s"
+    )
+    first = report["first_load"]
+    print(
+        f"first paint ({first['opened']} sessions opened): p50 {_fmt(first['p50'])} s, "
+        f"p95 {_fmt(first['p95'])} s, max {_fmt(first['max'])} s"
     )
     print(f"{'':18}{'runs':>6}{'p50 s':>8}{'p95 s':>8}{'max s':>8}{'errors':>8}{'alerts':>8}")
     rows = [("all", report["all"])] + list(report["groups"].items())
@@ -760,7 +816,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--url", help="a running app, e.g. http://127.0.0.1:8501 (else start one)")
     parser.add_argument("--server-pid", type=int, help="with --url: the server's pid")
-    parser.add_argument("--app", type=Path, default=ROOT / "app.py")
+    parser.add_argument("--app", type=Path, default=None,
+                        help="script to serve (default app.py; serve.py with --replicas)")
+    parser.add_argument("--replicas", type=int, choices=(1, 2), default=1,
+                        help="2: two servers behind nginx with deploy/nginx.conf")
+    parser.add_argument("--arrive-within", type=float, default=None,
+                        help="students open the app at random times within this many seconds "
+                             "(default: min(2, duration/10); a classroom burst: 10)")
+    parser.add_argument("--host", help="Host header (name[:port]) the tabs send, e.g. "
+                                       "class.example.edu: as if reached by that DNS name")
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
     args = parser.parse_args(argv)
     for name in ("sessions", "changes"):
@@ -770,29 +834,46 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--expensive plus --attackers must be between 0 and --sessions")
     if args.url and urlsplit(args.url).hostname not in ("127.0.0.1", "localhost"):
         parser.error("--url must point at 127.0.0.1 or localhost")
+    if args.url and args.replicas > 1:
+        parser.error("--replicas starts its own servers: leave out --url")
+    if args.arrive_within is None:
+        args.arrive_within = min(2.0, args.duration / 10)
+    if args.app is None:
+        args.app = ROOT / ("serve.py" if args.replicas > 1 else "app.py")
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    server = None
+    server = cluster = None
     log_path = Path(tempfile.gettempdir()) / f"load_test_server_{os.getpid()}.log"
     if args.url:
         base_url = args.url.rstrip("/")
         port = urlsplit(base_url).port or 80
         server_pid = args.server_pid or pid_listening_on(port)
+    elif args.replicas > 1:
+        from replicas import Cluster
+
+        workdir = Path(tempfile.mkdtemp(prefix="load_test_replicas_"))
+        cluster = Cluster(workdir, args.app.resolve())
+        print(f"2 replicas of {args.app.name} behind nginx, files in {workdir}", flush=True)
+        base_url, server_pid = cluster.url, None  # no single server process to measure
     else:
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
         server = start_server(args.app.resolve(), port, log_path)
         server_pid = server.pid
+    host = None
+    if args.host:
+        host = args.host if ":" in args.host else f"{args.host}:{urlsplit(base_url).port}"
     try:
-        wait_healthy(base_url, timeout=60)
-        pages = args.page or asyncio.run(discover_pages(base_url, args.run_timeout))
+        if cluster is not None:
+            cluster.start()
+        wait_healthy(base_url, timeout=120)
+        pages = args.page or asyncio.run(discover_pages(base_url, args.run_timeout, host))
         config = LoadConfig(
             base_url, args.sessions, args.changes, args.duration, args.expensive, args.attackers,
-            args.distinct,
-            args.think, args.run_timeout, args.seed, pages,
+            args.distinct, args.think, args.run_timeout, args.seed, pages, args.arrive_within, host,
         )
         report = asyncio.run(drive(config, server_pid))
         if server_pid and "server" in report:
@@ -803,6 +884,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if server is not None:
             stop_server(server)
+        if cluster is not None:
+            cluster.stop()
     if server is not None:
         lines = log_path.read_text(errors="replace").splitlines()
         report["server_log_errors"] = sum("Traceback" in line or "Error" in line for line in lines)

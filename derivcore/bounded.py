@@ -410,8 +410,17 @@ def _get_pool() -> _Pool:
 
 
 def warm_up() -> None:
-    """Start the worker pool now; it otherwise starts on the first call, which then waits about
-    1-2 s (the zygote imports and warms up SymPy) before its own time limit begins."""
+    """Start the worker pool in the background and return at once. It otherwise starts on the
+    first call, which then waits about 1-2 s (the zygote imports and warms up SymPy) before its
+    own time limit begins; a call made while it starts waits for it (`_get_pool`'s lock), not
+    longer. Returning at once lets a page draw what needs no worker meanwhile."""
+    if _CAN_BOUND and not _in_worker and _pool is None:
+        threading.Thread(target=_get_pool, name="bounded-pool-start", daemon=True).start()
+
+
+def wait_until_ready() -> None:
+    """Start the worker pool if needed and return once it is running (callers that measure a
+    time budget call this first: starting the pool, once per server, is nobody's input's cost)."""
     if _CAN_BOUND and not _in_worker:
         _get_pool()
 

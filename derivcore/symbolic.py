@@ -23,7 +23,7 @@ from derivcore.bounded import (
     default_timeout,
     run_bounded,
     timeout_message,
-    warm_up,
+    wait_until_ready,
 )
 from derivcore.numeric import PrecisionLimit, mp_context, precise_function
 from derivcore.smoothness import is_smooth
@@ -456,7 +456,7 @@ def _at(expr, var, point, values, order, timeout) -> PointValue:
         name: _exact_point(value) for name, value in (values or {}).items() if name != var
     }
     budget = default_timeout() if timeout is None else timeout
-    warm_up()  # starting the workers (once per server) is not this input's time
+    wait_until_ready()  # starting the workers (once per server) is not this input's time
     deadline = time.monotonic() + budget
     try:
         outcome = run_bounded(

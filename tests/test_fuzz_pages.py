@@ -10,7 +10,7 @@ import pytest
 from fuzz_inputs import cases
 from pages import PAGES, open_page
 
-from derivcore.bounded import default_timeout, warm_up
+from derivcore.bounded import default_timeout, wait_until_ready
 
 SEED, COUNT = 20261201, 8
 PAGE_BUDGET = 2 * default_timeout() + 4.0  # as in test_hardening: two bounded waits + the script
@@ -18,7 +18,7 @@ PAGE_BUDGET = 2 * default_timeout() + 4.0  # as in test_hardening: two bounded w
 
 @pytest.fixture(scope="module", autouse=True)
 def _server_started():
-    warm_up()
+    wait_until_ready()
     open_page("overview")
 
 

@@ -12,7 +12,7 @@ import pytest
 from pages import PAGES, messages, open_page
 
 from derivcore import parse
-from derivcore.bounded import default_timeout, warm_up
+from derivcore.bounded import default_timeout, wait_until_ready
 from derivcore.error_sweep import default_eps_grid, error_sweep
 from derivcore.numeric import PrecisionLimit, mp_context, precise_function, precise_value
 
@@ -37,7 +37,7 @@ HOSTILE = [
 def _server_started():
     """A running server has started its workers and imported its pages before any student
     comes: neither is a page's time."""
-    warm_up()
+    wait_until_ready()
     open_page("overview")
 
 
