@@ -5,6 +5,7 @@ import streamlit as st
 from derivcore.graph import GRAPH_PRESETS, chain_rule_product, nudge_check
 from ui.cache import graph_with_check
 from ui.sidebar import current_inputs
+from ui.verdict import show_point_verdict
 
 inputs = current_inputs()
 st.title("The chain rule as a computation graph")
@@ -29,7 +30,10 @@ if fn is None or inputs.point is None:
     st.info("Fix the inputs in the sidebar to see the computation graph.")
     st.stop()
 
-values = {**inputs.values, inputs.var: inputs.point}
+# Where J′ has no value at the exact point, the graph shows what happens at its float instead,
+# and the verdict says so.
+singular = show_point_verdict(inputs)
+values = {**inputs.values, inputs.var: inputs.x if singular else inputs.point}
 built, problem = graph_with_check(fn.expr, values, inputs.cache_key, str(inputs.point))
 if problem:
     st.warning(problem)

@@ -6,6 +6,7 @@ import streamlit as st
 from derivcore.curves import default_window
 from derivcore.figures import curve_figure
 from ui.sidebar import current_inputs
+from ui.verdict import show_point_verdict
 
 inputs = current_inputs()
 fn, var = inputs.function, inputs.var
@@ -14,6 +15,7 @@ st.title("The curve, its tangent and the secant")
 if fn is None or inputs.point is None:
     st.info("Fix the inputs in the sidebar to see the curve.")
     st.stop()
+show_point_verdict(inputs)
 
 st.caption(
     f"The secant through ({var}, J({var})) and ({var}+ε, J({var}+ε)) has slope k. "

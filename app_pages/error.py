@@ -9,6 +9,7 @@ from derivcore.numeric import DTYPES
 from derivcore.sweep_csv import sweep_to_csv
 from ui.cache import error_sweep_for
 from ui.sidebar import current_inputs
+from ui.verdict import show_point_verdict
 
 inputs = current_inputs()
 fn, var = inputs.function, inputs.var
@@ -17,6 +18,7 @@ st.title("Error of the nudge against ε")
 if fn is None or inputs.point is None:
     st.info("Fix the inputs in the sidebar to see the error plot.")
     st.stop()
+show_point_verdict(inputs)
 
 controls = st.columns([3, 2, 2])
 schemes = controls[0].multiselect(

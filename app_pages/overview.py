@@ -7,6 +7,7 @@ from derivcore.nudge import nudge, python_repr
 from derivcore.symbolic import to_latex
 from ui.cache import error_sweep_for, exact_derivative
 from ui.sidebar import current_inputs
+from ui.verdict import show_point_verdict
 
 inputs = current_inputs()
 fn, var = inputs.function, inputs.var
@@ -33,7 +34,7 @@ with formulas:
         if exact.defined:
             st.latex(rf"J'({to_latex(inputs.point)}) = {exact.latex}")
         else:
-            st.warning(exact.message)
+            show_point_verdict(inputs)
 
 with arithmetic:
     st.markdown("**Arithmetically** (the lab's nudge, in Python's float64)")
