@@ -504,7 +504,7 @@ class _ErrorPlot:
             )
 
     def breakdown(self, x_lo: float, x_hi: float) -> None:
-        """Shade ε below the breakdown step, where w + ε == w and k = 0, per precision."""
+        """Shade ε below the breakdown step, where w + ε == w, per precision, saying what k is."""
         several = len({d for _, d in self.pairs}) > 1
         for dtype in dict.fromkeys(d for _, d in self.pairs):
             scheme = next(s for s, d in self.pairs if d == dtype)
@@ -524,7 +524,9 @@ class _ErrorPlot:
                 line={"width": 0},
                 layer="below",
             )
-            text = f"{self.var} + ε == {self.var}: k = 0" + (f" ({dtype})" if several else "")
+            text = f"{self.var} + ε == {self.var}: {self._k_below(dtype, edge)}" + (
+                f" ({dtype})" if several else ""
+            )
             self.fig.annotation(
                 text=text,
                 x=float(np.log10(np.sqrt(x_lo * right))),  # annotations on log axes take log10
@@ -535,6 +537,20 @@ class _ErrorPlot:
                 showarrow=False,
                 font={"size": 12 if self.compact else 14},
             )
+
+    def _k_below(self, dtype: str, edge: float) -> str:
+        """What the shown schemes' k really is where every stencil point rounds back to w: 0 for
+        two-point formulas, a rounding residue for five-point (its weights do not cancel
+        exactly), read from the computed k."""
+        below = self.eps <= edge
+        k = np.concatenate(
+            [self.sweep.estimate(s, d)[below] for s, d in self.pairs if d == dtype]
+        )
+        if np.all(k == 0):
+            return "k = 0"
+        if not np.isfinite(k).all():
+            return "k is not a number"
+        return "k is rounding residue"
 
     def regimes(self, x_lo: float, x_hi: float) -> None:
         """Label the arms of the V either side of the best ε of the first pair shown."""

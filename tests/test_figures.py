@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import sympy
 
-from derivcore.error_sweep import error_sweep
+from derivcore.error_sweep import default_eps_grid, error_sweep
 from derivcore.figures import OKABE_ITO, SCHEME_COLOURS, curve_figure, error_figure
 
 w = sympy.Symbol("w", real=True)
@@ -396,3 +396,18 @@ def test_compact_error_figure(forward_sweep):
     assert fig.layout.font.size >= 14
     assert not [t for t in fig.data if t.name == "error model"]  # fewer legend entries
     strict_json(fig)
+
+
+def test_the_breakdown_band_says_what_k_really_is_per_scheme():
+    from derivcore.expressions import parse
+
+    def band_text(scheme):
+        sweep = error_sweep(parse("exp(w)"), "w", 1.0, default_eps_grid(), (scheme,), ("float64",))
+        spec = json.loads(error_figure(sweep, 1e-3).to_json())
+        return " ".join(a.get("text", "") for a in spec["layout"]["annotations"])
+
+    # Forward: J(1 + ε) and J(1) are the same float below the band's edge, so k is exactly 0.
+    assert "w + ε == w: k = 0" in band_text("forward")
+    # Five-point: (e − 8e + 8e − e)/(12ε) in floats leaves −7e + 8e's rounding: not 0.
+    five = band_text("five_point")
+    assert "k is rounding residue" in five and "k = 0" not in five
