@@ -94,6 +94,21 @@ def complex_step_unavailable(expr: sympy.Expr, dtype: str) -> str | None:
     return None
 
 
+def _not_analytic_at(expr: sympy.Expr, var: str, x, values) -> str | None:
+    """Why the complex step says nothing at this x: J is not real on both sides of it (sqrt at
+    0 is a branch point: Im √(iε)/ε = 1/√(2ε), not a slope), or None."""
+    x = float(x)
+    d = max(abs(x), 1.0) * 1e-9
+    around = compile_function(expr, var, "float64", values)(np.array([x - d, x, x + d]))
+    if np.isfinite(around).all() or not np.isfinite(around[1]):
+        return None  # analytic here, or undefined at x itself (then k is nan, as elsewhere)
+    return (
+        f"The complex step needs J to be analytic around {var} = {x!r}, but J is not a real "
+        f"number on both sides of it (a branch point or the edge of its domain): there "
+        f"Im J({var} + iε)/ε says nothing about J′."
+    )
+
+
 def shifted(x, h, offset: int):
     """x + h, x − h, x + 2h or x − 2h as the formulas write them, rounded in the dtype of x, h."""
     with np.errstate(all="ignore"):
@@ -229,7 +244,7 @@ def finite_difference(
     eps = validate_eps(eps)
     validate_point(x)
     if scheme == "complex_step":
-        reason = complex_step_unavailable(expr, dtype)
+        reason = complex_step_unavailable(expr, dtype) or _not_analytic_at(expr, var, x, values)
         if reason:
             raise ValueError(reason)
         stencil = Stencil(

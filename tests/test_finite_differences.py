@@ -8,6 +8,7 @@ import pytest
 import sympy
 
 from derivcore.error_model import breakdown_eps
+from derivcore.expressions import parse
 from derivcore.finite_differences import (
     SCHEMES,
     complex_step_unavailable,
@@ -180,3 +181,12 @@ def test_vectorised_quotients_equal_the_single_ones(scheme, dtype):
     assert many.dtype == np.dtype(dtype)
     singles = [finite_difference(expr, "w", 0.9, e, scheme, dtype) for e in eps]
     np.testing.assert_array_equal(many.astype(np.float64), singles)
+
+
+@pytest.mark.parametrize(("text", "x"), [("sqrt(w)", 0.0), ("w^(3/2)", 0.0), ("sqrt(w - 2)", 2.0)])
+def test_the_complex_step_refuses_a_branch_point(text, x):
+    # sqrt at 0: Im √(iε)/ε = 1/√(2ε) (7.1e4 at ε = 1e-10), a number that is no slope at all.
+    with pytest.raises(ValueError, match="analytic around"):
+        finite_difference(parse(text), "w", x, 1e-10, "complex_step")
+    # Away from the branch point it still works: √w′(1) = 1/2.
+    assert finite_difference(parse("sqrt(w)"), "w", 1.0, 1e-10, "complex_step") == 0.5
