@@ -200,7 +200,10 @@ def test_second_derivatives_keep_their_size(text, x, second):
 def test_the_models_best_error_is_within_a_few_times_the_measured_one(text, x, scheme):
     sweep = error_sweep(parse(text), "w", x, default_eps_grid(), (scheme,), ("float64",))
     model, measured = sweep.model(scheme, "float64"), sweep.measured_best(scheme, "float64")
-    assert 1 / 5 <= model.best_error / measured[1] <= 5, (model, measured)
+    if measured is None:  # no V: k = 0 at every ε (sin at 1e300, tanh at 20); the model agrees
+        assert model.best_eps is None and "k = 0" in model.note
+    else:
+        assert 1 / 5 <= model.best_error / measured[1] <= 5, (model, measured)
 
 
 def test_no_error_above_j_prime_where_k_is_exactly_zero():
