@@ -35,9 +35,11 @@ import sympy
 from derivcore.numeric import Values, compile_function, round_to_dtype
 
 UNIT_ROUNDOFF = 2.0**-53
-POINTS_PER_SIDE = 6  # 12 evaluations of J per round: orders 2..12
+POINTS_PER_SIDE = 5  # 10 evaluations of J per round: orders 2..10
 MAX_ROUNDS = 6
+FIRST_STEP = 1 / 16  # times √max(|w|, 1)
 _CONVERGED = 10.0  # truncation estimate within this factor of the rounding bound: stop shrinking
+_GOOD_ENOUGH = 128 * UNIT_ROUNDOFF  # ... or a relative error estimate this small: stop as well
 
 
 def fornberg_weights(nodes, order: int = 1) -> np.ndarray:
@@ -164,12 +166,12 @@ def _family(values: np.ndarray, nodes_by_order: list[np.ndarray], h: float, meth
     for j in range(2, len(results)):
         delta = abs(results[j] - results[j - 1])
         previous = abs(results[j - 1] - results[j - 2])
-        if not delta < previous:
+        if delta >= previous and delta > roundings[j]:
             break  # no longer converging: the orders beyond are noise or steps out of J's reach
         # The slowest rate of convergence seen so far turns the difference of two orders (the
         # error of the lower one) into an estimate for the higher one; the slowest, because a
         # lucky near-agreement of two orders must not pass for accuracy.
-        worst_rate = max(worst_rate, delta / previous)
+        worst_rate = max(worst_rate, min(1.0, delta / previous) if previous > 0 else 0.0)
         estimate = max(delta * worst_rate, roundings[j])
         if math.isfinite(estimate) and (best is None or estimate < best.estimate):
             order = len(nodes_by_order[j]) - (0 if method == "central" else 1)
@@ -196,7 +198,7 @@ def _power_of_two_below(value: float) -> float:
 def _grow(f, x: float, best: _Candidate, h: float, m: int, evaluations: int):
     """Larger steps while they keep converging with a smaller error: rounding falls like 1/h."""
     k = np.arange(1, m + 1, dtype=np.float64)
-    while h * 8 * m <= max(abs(x), 1.0):
+    while h * 8 * m <= abs(x) and best.estimate > _GOOD_ENOUGH * abs(best.value):
         bigger = h * 8
         right_points, left_points = x + k * bigger, x - k * bigger
         values = np.asarray(f(np.concatenate([right_points, left_points])), dtype=np.float64)
@@ -229,7 +231,7 @@ def automatic_derivative(
     # The first step grows like √|w|: steps as large as |w| (right for atan or 1/w at 1e4) can
     # alias an oscillation (sin(1e4 ± k·1024) looks like a gentle curve); larger steps are tried
     # below once this one has converged.
-    h = _power_of_two_below(math.sqrt(max(abs(x), 1.0)) / 8)
+    h = _power_of_two_below(math.sqrt(max(abs(x), 1.0)) * FIRST_STEP)
     evaluations = 0
     centre = None
     last_side: _Candidate | None = None
@@ -281,7 +283,9 @@ def automatic_derivative(
                     candidate = replace(candidate, rounding=0.0)
             if candidate is not None and (best is None or candidate.estimate < best.estimate):
                 best = candidate
-            if candidate is not None and candidate.estimate <= _CONVERGED * candidate.rounding:
+            if candidate is not None and candidate.estimate <= max(
+                _CONVERGED * candidate.rounding, _GOOD_ENOUGH * abs(candidate.value)
+            ):
                 if round_number == 0 and candidate.method == "central":
                     best, h, evaluations = _grow(f, x, best, h, m, evaluations)
                 break
@@ -309,6 +313,4 @@ def automatic_derivative(
             evaluations,
             "J has no finite values on either side of the point at any step tried.",
         )
-    return AutoStep(
-        best.value, best.estimate, best.step, best.order, best.method, evaluations
-    )
+    return AutoStep(best.value, best.estimate, best.step, best.order, best.method, evaluations)
