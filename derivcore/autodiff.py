@@ -46,6 +46,10 @@ class AutodiffResult:
         """∂J/∂var; 0 when J does not use var."""
         return self.gradient.get(var, 0.0)
 
+    def error(self, var: str, exact: float) -> float:
+        """|∂J/∂var − exact|: how far backprop is from the true slope."""
+        return abs(self.derivative(var) - exact)
+
 
 class _DtypeArithmetic:
     """IEEE arithmetic of one dtype through NumPy scalars: each operation's result is rounded to

@@ -225,7 +225,9 @@ def _input_values(expr: sympy.Expr, values: Mapping[str, object]) -> dict[str, m
 
 def _input_number(name: str, value: object) -> mpmath.mpf:
     """The value exactly as given: ints, fractions and SymPy numbers are not rounded to float64."""
-    if isinstance(value, sympy.Basic):
+    if isinstance(value, sympy.Rational):  # exact, and 0 too (its evalf is not a Float)
+        number = _MP.mpf(int(value.p)) / int(value.q)
+    elif isinstance(value, sympy.Basic):
         approximation = value.evalf(DIGITS + 5)
         number = _MP.mpf(approximation) if approximation.is_Float else _MP.nan
     elif isinstance(value, numbers.Integral):

@@ -73,12 +73,10 @@ def taylor_expansion(
     for order in range(1, max_order + 1):
         value = derivative_at(lower, var, point, values)
         if not value.defined or value.decimal is None or not math.isfinite(value.decimal):
-            name = "J" if order == 1 else f"J{_primes(order - 1)}"
-            reason = value.message.replace("J is", f"{name} is", 1) if value.message else ""
-            missing = (
-                f"From order {order} on there is no Taylor polynomial: J{_primes(order)} does "
-                f"not exist here ({reason or 'too large'})."
-            )
+            reason = value.message or "it is too large"
+            if order > 1:
+                reason = reason.replace("J is", f"J{_primes(order - 1)} is", 1)
+            missing = f"From order {order} on there is no Taylor polynomial here: {reason}."
             break
         coefficients.append(value.decimal / math.factorial(order))
         if order < max_order:
@@ -88,3 +86,37 @@ def taylor_expansion(
 
 def _primes(order: int) -> str:
     return {1: "′", 2: "″", 3: "‴"}.get(order, f"⁽{order}⁾")
+
+
+def taylor_latex(expansion: TaylorExpansion, order: int, var: str) -> str:
+    """Tₙ written out with its coefficients, e.g. T_2(w) = 9 + 6 (w - 3) + 1 (w - 3)^2."""
+    x0 = f"{expansion.x0:.6g}"
+    shift = var if expansion.x0 == 0 else rf"\left({var} {'-' if expansion.x0 > 0 else '+'} "
+    if expansion.x0 != 0:
+        shift += f"{abs(expansion.x0):.6g}" + r"\right)"
+    terms = []
+    for i, c in enumerate(expansion.coefficients[: order + 1]):
+        number = f"{c:.6g}".replace("e", r"\times 10^{") + ("}" if "e" in f"{c:.6g}" else "")
+        if i == 0:
+            terms.append(number)
+        else:
+            power = shift if i == 1 else f"{shift}^{{{i}}}"
+            terms.append(rf"{number}\,{power}")
+    body = " + ".join(terms).replace("+ -", "- ")
+    return rf"T_{{{order}}}({var}) = {body} \quad (\text{{at }} {var}_0 = {x0})"
+
+
+def forward_truncation_text(expansion: TaylorExpansion, eps: float) -> str:
+    """The link to the error page: the forward difference's truncation error is C·ε with
+    C = J″/2, the order-2 Taylor coefficient."""
+    c = expansion.forward_truncation_constant
+    if c is None:
+        return (
+            "Without J″ at this point there is no order-2 Taylor term, so the forward "
+            "difference's error is not C·ε here."
+        )
+    return (
+        f"The forward difference is exact for T₁ (the tangent): its error comes from the next "
+        f"term. (J(w₀+ε) − J(w₀))/ε − J′(w₀) = J″(w₀)/2 · ε + …, so the truncation error on the "
+        f"error page is C·ε with C = J″/2 = {c:.6g}: for ε = {eps:g} about {abs(c) * eps:.3g}."
+    )
