@@ -3,6 +3,7 @@
 import streamlit as st
 
 from derivcore.graph import GRAPH_PRESETS, chain_rule_product, gradient_check, nudge_check
+from ui.beyond import notebook_button
 from ui.cache import graph_with_check
 from ui.sidebar import current_inputs
 
@@ -89,3 +90,4 @@ st.dataframe(
     ],
     hide_index=True,
 )
+notebook_button(inputs, "chain rule", graph=graph)

@@ -9,7 +9,7 @@ from derivcore.finite_differences import SCHEMES
 from derivcore.method_figures import add_beyond_the_v
 from derivcore.numeric import DTYPES
 from derivcore.sweep_csv import sweep_to_csv
-from ui.beyond import beyond_for
+from ui.beyond import beyond_for, notebook_button
 from ui.cache import error_sweep_for
 from ui.sidebar import current_inputs
 
@@ -105,3 +105,4 @@ st.download_button(
     mime="text/csv",
     key="download_csv",
 )
+notebook_button(inputs, "error", schemes)

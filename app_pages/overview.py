@@ -6,6 +6,7 @@ from derivcore.autodiff import backprop
 from derivcore.figures import curve_figure, error_figure
 from derivcore.nudge import nudge, python_repr
 from derivcore.symbolic import to_latex
+from ui.beyond import notebook_button
 from ui.cache import error_sweep_for, exact_derivative, graph_with_check
 from ui.sidebar import current_inputs
 
@@ -82,3 +83,4 @@ if inputs.point is not None:
         st.plotly_chart(
             error_figure(sweep, current_eps=inputs.eps, compact=True), key="overview_error"
         )
+notebook_button(inputs, "overview")

@@ -6,6 +6,7 @@ import streamlit as st
 from derivcore.beyond_v import BeyondTheV, beyond_the_v
 from derivcore.bounded import WorkTimeout
 from derivcore.error_sweep import ErrorSweep
+from derivcore.notebook import lab_notebook
 from derivcore.taylor import TaylorExpansion, taylor_expansion
 from ui.cache import _busy_is_not_cached, _failure, graph_with_check
 from ui.sidebar import Inputs
@@ -44,3 +45,29 @@ def _taylor(_inputs: Inputs, key: tuple, point: str):
 def taylor_for(inputs: Inputs) -> tuple[TaylorExpansion | None, str | None]:
     """J's Taylor coefficients at the point up to order 4, or the message why not."""
     return _taylor(inputs, inputs.cache_key, str(inputs.point))
+
+
+def notebook_button(inputs: Inputs, page: str, schemes=("forward",), graph=None) -> None:
+    """'Download as notebook': the current view as a lab-style .ipynb (derivcore.notebook)."""
+    if not inputs.ready:
+        return
+    notebook = lab_notebook(
+        inputs.function.expr,
+        inputs.var,
+        inputs.point,
+        inputs.eps,
+        inputs.values,
+        page,
+        tuple(schemes),
+        graph,
+    )
+    st.download_button(
+        "Download as a Jupyter notebook",
+        data=notebook,
+        file_name=f"derivative_{page.replace(' ', '_')}.ipynb",
+        mime="application/x-ipynb+json",
+        icon=":material/download:",
+        key=f"download_notebook_{page}",
+        help="The same J, point and ε in the course lab's style: the nudge, SymPy's diff and "
+        "subs, and the error against ε as a short NumPy loop with a plot.",
+    )
