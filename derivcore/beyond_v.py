@@ -91,23 +91,21 @@ def beyond_the_v(
     auto, auto_error = None, None
     for dtype in sweep.dtypes:
         reference = float(sweep.reference(dtype))
-        if not math.isfinite(reference):
-            notes.append(f"{dtype}: no derivative to compare with here.")
-            continue
+        line = None
         if "autodiff" in methods:
             line, note = _autodiff_line(graph, graph_problem, var, dtype, values, x)
-            if note:
+            if note and note not in notes:
                 notes.append(note)
-            if line is not None:
-                lines.append(
-                    MethodLine(
-                        "autodiff",
-                        dtype,
-                        f"{BEYOND_LABELS['autodiff']}, {dtype}",
-                        line,
-                        float(_error(line, reference, kind)),
-                    )
-                )
+        if not math.isfinite(reference):
+            note = "There is no J′ here, so no method beyond the V has anything to approach."
+            if note not in notes:
+                notes.append(note)
+            continue
+        if line is not None:
+            label = f"{BEYOND_LABELS['autodiff']}, {dtype}"
+            lines.append(
+                MethodLine("autodiff", dtype, label, line, float(_error(line, reference, kind)))
+            )
         for method, levels in (("richardson", 2), ("richardson_tableau", TABLEAU_LEVELS)):
             if method in methods:
                 estimates = richardson_estimates(expr, var, x, sweep.eps, dtype, values, levels)

@@ -64,7 +64,8 @@ CASES = [
     ("sin(w)", 1.0, 1e-13),
     ("exp(w)", 10.0, 1e-13),
     ("atan(w)", 1e4, 1e-8),  # J′ = 1e-8 while J ≈ 1.57: rounding limits the relative error
-    ("sin(w)", 1e4, 1e-13),  # steps of |w| would alias the oscillation
+    ("sin(w)", 1e4, 1e-13),
+    ("sin(w)", 2e4, 1e-13),  # steps of |w|/16 = 1024 would alias the oscillation (1024 ≈ 163·2π)
     ("sqrt(w)", 1e-3, 1e-12),  # a step of 0.1 would leave the domain
     ("log(w)", 0.5, 1e-12),
     ("1/w", 0.01, 1e-12),
