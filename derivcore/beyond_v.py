@@ -149,10 +149,10 @@ def tableau_rows(expr, var: str, x: float, eps: float, reference: float, values=
     rows = []
     for i in range(TABLEAU_LEVELS):
         row = {"step": f"ε/{2**i}" if i else "ε"}
-        for j in range(i + 1):
-            value = table[i, j]
+        for j in range(TABLEAU_LEVELS):
+            value = float(table[i, j])
             name = "central D" if j == 0 else f"extrapolated {j}×"
-            row[name] = f"{value!r}  (error {abs(value - reference):.1e})"
+            row[name] = f"{value:.16g} (error {abs(value - reference):.1e})" if j <= i else ""
         rows.append(row)
     return rows
 

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from derivcore.figures import BLACK, DTYPE_MARKERS, ORANGE, SKY_BLUE, YELLOW
+from derivcore.figures import BLACK, DTYPE_MARKERS, ORANGE, SKY_BLUE
 from derivcore.taylor import TaylorExpansion
 
 _CURVE_STYLE = {
@@ -16,6 +16,7 @@ _CURVE_STYLE = {
     "richardson_tableau": {"color": BLACK, "dash": "dot"},
 }
 _LINE_WIDTH = 3.0
+_AD_DASH = {"float64": "longdash", "float32": "dash", "float16": "dashdot"}
 
 
 def add_beyond_the_v(fig: go.Figure, beyond, eps: np.ndarray) -> go.Figure:
@@ -48,16 +49,15 @@ def add_beyond_the_v(fig: go.Figure, beyond, eps: np.ndarray) -> go.Figure:
         exact = line.error == 0
         y = 10**lo if exact else line.error
         name = f"{line.label}: error {'0 (exact)' if exact else f'{line.error:.1e}'}"
+        symbol = DTYPE_MARKERS.get(line.dtype)
         fig.add_scatter(
             x=[eps.min(), eps.max()],
             y=[y, y],
-            mode="lines",
+            mode="lines+markers" if symbol else "lines",
             name=name,
-            line={
-                "color": BLACK if line.dtype == "float64" else YELLOW,
-                "width": 4,
-                "dash": "longdash" if line.dtype == "float64" else "dashdot",
-            },
+            # Black and thick, dashed by precision: every colour already names a scheme.
+            line={"color": BLACK, "width": 5, "dash": _AD_DASH.get(line.dtype, "dash")},
+            **({"marker": {"symbol": symbol, "size": 12}} if symbol else {}),
             hovertemplate=f"{name}<br>J′ = {line.value!r}<extra></extra>",
         )
     auto = beyond.auto_step
