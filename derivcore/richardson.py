@@ -195,14 +195,31 @@ def _power_of_two_below(value: float) -> float:
     return 2.0 ** math.floor(math.log2(value))
 
 
-def _grow(f, x: float, best: _Candidate, h: float, m: int, evaluations: int):
+class _Remembered:
+    """J with every value it has given kept: a halved step reuses half of the points."""
+
+    def __init__(self, f: Callable[[np.ndarray], np.ndarray]):
+        self.f = f
+        self.known: dict[float, float] = {}
+        self.evaluations = 0
+
+    def __call__(self, points: np.ndarray) -> np.ndarray:
+        wanted = np.asarray(points, dtype=np.float64).tolist()
+        new = [p for p in dict.fromkeys(wanted) if p not in self.known]
+        if new:
+            values = np.asarray(self.f(np.array(new)), dtype=np.float64)
+            self.known.update(zip(new, values.tolist(), strict=True))
+            self.evaluations += len(new)
+        return np.array([self.known[p] for p in wanted])
+
+
+def _grow(f: _Remembered, x: float, best: _Candidate, h: float, m: int):
     """Larger steps while they keep converging with a smaller error: rounding falls like 1/h."""
     k = np.arange(1, m + 1, dtype=np.float64)
     while h * 8 * m <= abs(x) and best.estimate > _GOOD_ENOUGH * abs(best.value):
         bigger = h * 8
         right_points, left_points = x + k * bigger, x - k * bigger
-        values = np.asarray(f(np.concatenate([right_points, left_points])), dtype=np.float64)
-        evaluations += 2 * m
+        values = f(np.concatenate([right_points, left_points]))
         if not np.isfinite(values).all():
             break
         nodes, vals = _central_family(
@@ -212,7 +229,7 @@ def _grow(f, x: float, best: _Candidate, h: float, m: int, evaluations: int):
         if candidate is None or candidate.estimate >= best.estimate:
             break
         best, h = candidate, bigger
-    return best, h, evaluations
+    return best, h
 
 
 def automatic_derivative(
@@ -232,15 +249,14 @@ def automatic_derivative(
     # alias an oscillation (sin(1e4 ± k·1024) looks like a gentle curve); larger steps are tried
     # below once this one has converged.
     h = _power_of_two_below(math.sqrt(max(abs(x), 1.0)) * FIRST_STEP)
-    evaluations = 0
+    f = _Remembered(f)
     centre = None
     last_side: _Candidate | None = None
     best: _Candidate | None = None
     with np.errstate(all="ignore"):
         for round_number in range(max_rounds):
             right_points, left_points = x + k * h, x - k * h
-            values = np.asarray(f(np.concatenate([right_points, left_points])), dtype=np.float64)
-            evaluations += 2 * m
+            values = f(np.concatenate([right_points, left_points]))
             right, left = values[:m], values[m:]
             # The nodes actually used, (x ± kh) − x, exact in floating point: the stencil's weights
             # are computed for them, so rounding x + kh costs nothing.
@@ -260,8 +276,7 @@ def automatic_derivative(
                     shrink = _power_of_two_below(first_bad * h / m) / h
                 else:
                     if centre is None:
-                        centre = float(np.asarray(f(np.array([x])), dtype=np.float64)[0])
-                        evaluations += 1
+                        centre = float(f(np.array([x]))[0])
                     for ok, side, actual, name in (
                         (right_ok, right, actual_right, "one-sided (right)"),
                         (left_ok, left, actual_left, "one-sided (left)"),
@@ -287,7 +302,7 @@ def automatic_derivative(
                 _CONVERGED * candidate.rounding, _GOOD_ENOUGH * abs(candidate.value)
             ):
                 if round_number == 0 and candidate.method == "central":
-                    best, h, evaluations = _grow(f, x, best, h, m, evaluations)
+                    best, h = _grow(f, x, best, h, m)
                 break
             if shrink is None:
                 shrink = 1 / 64  # no convergence at all: the steps are far beyond J's reach
@@ -310,7 +325,7 @@ def automatic_derivative(
             h,
             0,
             "none",
-            evaluations,
+            f.evaluations,
             "J has no finite values on either side of the point at any step tried.",
         )
-    return AutoStep(best.value, best.estimate, best.step, best.order, best.method, evaluations)
+    return AutoStep(best.value, best.estimate, best.step, best.order, best.method, f.evaluations)
