@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from derivcore.autodiff import backprop
+from derivcore.curves import sample_curve
 from derivcore.graph import ComputationGraph
 from derivcore.numeric import compile_function
 from derivcore.richardson import (
@@ -89,6 +90,7 @@ def beyond_the_v(
     expr, var, x = sweep.expr, sweep.var, sweep.x
     curves, lines, notes = [], [], []
     auto, auto_error = None, None
+    reach = None
     for dtype in sweep.dtypes:
         reference = float(sweep.reference(dtype))
         line = None
@@ -109,6 +111,15 @@ def beyond_the_v(
         for method, levels in (("richardson", 2), ("richardson_tableau", TABLEAU_LEVELS)):
             if method in methods:
                 estimates = richardson_estimates(expr, var, x, sweep.eps, dtype, values, levels)
+                if reach is None:
+                    reach = _reach(expr, var, x, values)
+                    if reach < np.max(sweep.eps):
+                        notes.append(
+                            f"Richardson: for ε ≥ {reach:.2g} its steps reach across a pole, a "
+                            f"jump or the edge of J's domain (at {var} ≈ "
+                            f"{_nearest_gap(expr, var, x, values):.3g}): those ε are left out."
+                        )
+                estimates = np.where(np.asarray(sweep.eps) < reach, estimates, np.nan)
                 curves.append(
                     MethodCurve(
                         method,
@@ -125,6 +136,25 @@ def beyond_the_v(
     if "auto_step" in methods and "float64" not in sweep.dtypes:
         notes.append("The automatic step works in float64: pick float64 to see it.")
     return BeyondTheV(tuple(curves), tuple(lines), auto, auto_error, tuple(notes))
+
+
+def _gaps(expr, var: str, x: float, values) -> np.ndarray:
+    """Where J breaks within 1 of x (poles, jumps, domain edges: nan in the sampled curve)."""
+    curve = sample_curve(expr, var, x - 1, x + 1, values=values)
+    return curve.x[~np.isfinite(curve.y)]
+
+
+def _reach(expr, var: str, x: float, values) -> float:
+    """The distance from x to the nearest break of J (∞ if none within 1): a central difference
+    with a larger step straddles it."""
+    gaps = _gaps(expr, var, x, values)
+    return float(np.min(np.abs(gaps - x))) if gaps.size else math.inf
+
+
+def _nearest_gap(expr, var: str, x: float, values) -> float:
+    gaps = _gaps(expr, var, x, values)
+    nearest = float(gaps[np.argmin(np.abs(gaps - x))])
+    return 0.0 if abs(nearest) < 1e-9 * max(1.0, abs(x)) else nearest  # sampling noise around 0
 
 
 def _autodiff_line(graph, graph_problem, var, dtype, values, x):

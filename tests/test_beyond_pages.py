@@ -143,3 +143,14 @@ def test_error_page_offers_the_notebook():
     at = error_page(["richardson"], f="w^2", at="3")
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download as a Jupyter notebook" in labels
+
+
+def test_richardson_across_a_pole_is_cut_and_said():
+    # 1/w at 0.01: a central difference with ε ≥ 0.01 straddles the pole at 0.
+    at = error_page(["richardson"], f="1/w", at="0.01")
+    assert "reach across a pole" in infos(at) and "w ≈ 0" in infos(at)
+    named, _ = traces(at)
+    (curve,) = [t for n, t in named.items() if n and n.startswith("Richardson")]
+    eps, error = values(curve["x"]), values(curve["y"])
+    assert np.isnan(error[eps > 0.011]).all()
+    assert np.nanmin(error) < 1e-10  # J′ = −1e4: the V's bottom, well inside the pole's reach
