@@ -10,7 +10,12 @@ from derivcore.autodiff import backprop
 from derivcore.expressions import parse
 from derivcore.graph import computation_graph
 
-mpmath.mp.dps = 50
+
+@pytest.fixture(autouse=True)
+def _fifty_digits():
+    # References at 50 digits, without changing mpmath's global precision for other tests.
+    with mpmath.workdps(50):
+        yield
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32", "float16"])

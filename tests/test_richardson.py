@@ -15,7 +15,12 @@ from derivcore.richardson import (
     richardson_tableau,
 )
 
-mpmath.mp.dps = 50
+
+@pytest.fixture(autouse=True)
+def _fifty_digits():
+    # References at 50 digits, without changing mpmath's global precision for other tests.
+    with mpmath.workdps(50):
+        yield
 
 
 @pytest.mark.parametrize(
