@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from derivcore.graph import GRAPH_PRESETS, chain_rule_product, nudge_check
+from derivcore.graph import GRAPH_PRESETS, chain_rule_product, gradient_check, nudge_check
+from ui.beyond import notebook_button
 from ui.cache import graph_with_check
 from ui.sidebar import current_inputs
 from ui.verdict import show_point_verdict
@@ -71,9 +72,14 @@ with right:
     )
 
 st.subheader("The gradient, and a gradient check")
+if inputs.eps is not None:
+    # Float forward passes only (two per variable): cheap enough for every move of ε.
+    checks = gradient_check(graph, eps=inputs.eps)
 st.caption(
-    "Backprop's gradient against central differences (J(v+ε) − J(v−ε))/2ε. The usual rule of "
-    "thumb: a relative difference below about 1e-7 means the gradient is right."
+    f"Backprop's gradient against central differences (J(v+ε) − J(v−ε))/2ε for "
+    f"ε = {inputs.eps if inputs.eps is not None else 1e-6:g} (the sidebar's ε). The usual rule "
+    "of thumb: a relative difference below about 1e-7 means the gradient is right; move ε to "
+    "see the check fail for large ε (truncation) and for tiny ε (rounding)."
 )
 st.dataframe(
     [
@@ -88,3 +94,4 @@ st.dataframe(
     ],
     hide_index=True,
 )
+notebook_button(inputs, "chain rule", graph=graph)

@@ -3,8 +3,11 @@ tangent."""
 
 import streamlit as st
 
-from derivcore.curves import default_window
+from derivcore.curves import default_window, sample_curve
 from derivcore.figures import curve_figure
+from derivcore.method_figures import add_taylor
+from derivcore.taylor import forward_truncation_text, taylor_latex
+from ui.beyond import taylor_for
 from ui.sidebar import current_inputs
 from ui.verdict import show_point_verdict
 
@@ -43,16 +46,26 @@ if eps is None:
     st.warning("The sidebar's ε can't be read, so the secant uses ε = 0.1.")
     eps = 0.1
 
-st.plotly_chart(
-    curve_figure(
-        fn.expr,
-        var,
-        inputs.x,
-        eps,
-        lo,
-        hi,
-        show_derivative=show_derivative,
-        values=inputs.values,
-    ),
-    key="curve_plot",
+taylor_order = st.select_slider(
+    "Taylor polynomial of order",
+    options=["off", 1, 2, 3, 4],
+    key="taylor_order",
+    help="J near the point as a polynomial: order 1 is the tangent; the shaded band is the "
+    "remainder J − Tₙ, which shrinks like (w − w₀)ⁿ⁺¹ near the point.",
 )
+figure = curve_figure(
+    fn.expr, var, inputs.x, eps, lo, hi, show_derivative=show_derivative, values=inputs.values
+)
+expansion, problem = taylor_for(inputs) if taylor_order != "off" else (None, None)
+if problem:
+    st.warning(problem)
+if expansion is not None:
+    samples = sample_curve(fn.expr, var, lo, hi, values=inputs.values)
+    add_taylor(figure, expansion, taylor_order, samples.x, samples.y, var)
+st.plotly_chart(figure, key="curve_plot")
+if expansion is not None:
+    if expansion.missing and taylor_order > expansion.highest_order:
+        st.warning(expansion.missing)
+    else:
+        st.latex(taylor_latex(expansion, taylor_order, var))
+    st.markdown(forward_truncation_text(expansion, eps))

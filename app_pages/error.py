@@ -2,11 +2,14 @@
 
 import streamlit as st
 
+from derivcore.beyond_v import BEYOND_LABELS, BEYOND_METHODS, explanation, tableau_rows
 from derivcore.explain import error_explanation
 from derivcore.figures import SCHEME_LABELS, error_figure
 from derivcore.finite_differences import SCHEMES
+from derivcore.method_figures import add_beyond_the_v
 from derivcore.numeric import DTYPES
 from derivcore.sweep_csv import sweep_to_csv
+from ui.beyond import beyond_for, notebook_button
 from ui.cache import error_sweep_for
 from ui.sidebar import current_inputs
 from ui.verdict import show_point_verdict
@@ -36,6 +39,13 @@ toggles = st.columns(3)
 show_model = toggles[0].toggle("Error model (dashed)", value=True, key="show_model")
 show_exact = toggles[1].toggle("Exact arithmetic (no floating point)", key="show_exact")
 step_trick = toggles[2].toggle("Step trick h′ = (w + h) − w", key="step_trick")
+beyond_methods = st.multiselect(
+    "Beyond the V: how real tools get derivatives right",
+    BEYOND_METHODS,
+    key="beyond",
+    format_func=BEYOND_LABELS.get,
+    placeholder="automatic differentiation, Richardson extrapolation, the automatic step",
+)
 
 if not schemes or not dtypes:
     st.info("Pick at least one scheme and one precision.")
@@ -47,10 +57,13 @@ sweep, problem = error_sweep_for(
 if sweep is None:
     st.warning(problem)
     st.stop()
-st.plotly_chart(
-    error_figure(sweep, inputs.eps, kind=kind, show_model=show_model, show_exact=show_exact),
-    key="error_plot",
-)
+figure = error_figure(sweep, inputs.eps, kind=kind, show_model=show_model, show_exact=show_exact)
+beyond = beyond_for(sweep, inputs, tuple(beyond_methods), kind) if beyond_methods else None
+if beyond:
+    add_beyond_the_v(figure, beyond, sweep.eps)
+st.plotly_chart(figure, key="error_plot")
+for note in beyond.notes if beyond else ():
+    st.info(note)
 for scheme in schemes:
     for dtype in dtypes:
         for note in (sweep.not_applicable(scheme, dtype), sweep.nan_reason(scheme, dtype)):
@@ -78,6 +91,15 @@ for scheme in schemes:
         )
 st.dataframe(rows, hide_index=True)
 
+if beyond:
+    st.subheader("Beyond the V")
+    st.markdown(explanation(beyond, tuple(beyond_methods)))
+    if "richardson_tableau" in beyond_methods and inputs.eps and "float64" in dtypes:
+        st.caption(f"Richardson's tableau at ε = {inputs.eps:g} (float64)")
+        reference = sweep.reference("float64")
+        rows = tableau_rows(fn.expr, var, inputs.x, inputs.eps, reference, inputs.values or None)
+        st.dataframe(rows, hide_index=True)
+
 st.subheader("Why a V?")
 st.markdown(error_explanation(sweep, inputs.eps))
 
@@ -88,3 +110,4 @@ st.download_button(
     mime="text/csv",
     key="download_csv",
 )
+notebook_button(inputs, "error", schemes)

@@ -2,10 +2,12 @@
 
 import streamlit as st
 
+from derivcore.autodiff import backprop
 from derivcore.figures import curve_figure, error_figure
 from derivcore.nudge import nudge, python_repr
 from derivcore.symbolic import to_latex
-from ui.cache import error_sweep_for, exact_derivative
+from ui.beyond import notebook_button
+from ui.cache import error_sweep_for, exact_derivative, graph_with_check
 from ui.sidebar import current_inputs
 from ui.verdict import show_point_verdict
 
@@ -49,6 +51,21 @@ with arithmetic:
         if exact is not None and exact.defined and exact.decimal is not None:
             lines.append(f"|k - J'({x})| = {n.error(exact.decimal):.3g}")
         st.code("\n".join(lines), language=None)
+        st.markdown("**Automatically** (backprop through J's computation graph, in float64)")
+        built, problem = graph_with_check(
+            fn.expr, {**inputs.values, var: inputs.point}, inputs.cache_key, str(inputs.point)
+        )
+        graph = built[0] if built else None
+        if graph is None or graph.problems:
+            st.info(f"No backprop here: {problem or graph.problems[0]}")
+        else:
+            ad = backprop(graph, "float64", {**inputs.values, var: inputs.x})
+            ad_lines = [
+                f"dJ/d{var} = {python_repr(ad.derivative(var))}   (no ε: exact up to rounding)"
+            ]
+            if exact is not None and exact.defined and exact.decimal is not None:
+                ad_lines.append(f"|backprop - J'({x})| = {ad.error(var, exact.decimal):.3g}")
+            st.code("\n".join(ad_lines), language=None)
     else:
         st.info("Fix the point and ε in the sidebar to see the nudge.")
 
@@ -70,3 +87,4 @@ if inputs.point is not None:
             st.plotly_chart(
                 error_figure(sweep, current_eps=inputs.eps, compact=True), key="overview_error"
             )
+notebook_button(inputs, "overview")

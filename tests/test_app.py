@@ -132,7 +132,8 @@ def test_derivative_page_table_matches_the_labs_subs_calls():
 def test_error_page_draws_the_plot_and_offers_the_csv():
     at = run_app("app_pages/error.py")
     assert len(at.get("plotly_chart")) == 1
-    assert len(at.get("download_button")) == 1
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels == ["Download the sweep as CSV", "Download as a Jupyter notebook"]
     assert "1e-09" in at.markdown[-1].value or "1e-09" in " ".join(m.value for m in at.markdown)
 
 

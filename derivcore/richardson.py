@@ -1,0 +1,331 @@
+"""Richardson extrapolation of the central difference, and an automatic step.
+
+The central difference has only even powers of h in its error:
+
+    D(h) = (J(w+h) − J(w−h)) / 2h = J′ + c₂h² + c₄h⁴ + c₆h⁶ + …
+
+so from D(h) and D(h/2) the h² term cancels: R = (4·D(h/2) − D(h))/3 = J′ + O(h⁴). Repeating
+this on the results is Richardson's tableau: with steps h/2^i,
+
+    T[i][0] = D(h/2^i),   T[i][j] = T[i][j−1] + (T[i][j−1] − T[i−1][j−1]) / (4^j − 1),
+
+and T[i][j] has error O(h^(2j+2)). The truncation arm of the V gets steeper and moves down; the
+rounding arm (about u·|J|/h) stays, so the bottom of the V moves down and towards a
+larger ε: an extrapolated difference wants a larger step, not a smaller one.
+
+`automatic_derivative` uses the same idea the libraries use (numdifftools, SciPy's
+`differentiate.derivative`) with fewer evaluations: J at w ± k·h for k = 1..m, a power-of-two h
+scaled to max(|w|, 1), and the central differences of order 2, 4, ..., 2m that these values
+give (the order-2j stencil on nodes ±1..±j is Richardson extrapolation over the steps h..jh).
+Successive orders converge while the steps are within J's reach; their differences estimate the
+truncation error, u·Σ|cᵢ·J(wᵢ)|/h bounds the rounding error. If they do not converge the step
+shrinks (by a factor chosen from the observed error); where J is undefined on one side (sqrt, log
+near 0) the steps there are dropped for one-sided differences on nodes 0..j on the other side.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import sympy
+
+from derivcore.numeric import Values, compile_function, round_to_dtype
+
+UNIT_ROUNDOFF = 2.0**-53
+POINTS_PER_SIDE = 5  # 10 evaluations of J per round: orders 2..10
+MAX_ROUNDS = 6
+FIRST_STEP = 1 / 16  # times √max(|w|, 1)
+_CONVERGED = 10.0  # truncation estimate within this factor of the rounding bound: stop shrinking
+_GOOD_ENOUGH = 128 * UNIT_ROUNDOFF  # ... or a relative error estimate this small: stop as well
+
+
+def fornberg_weights(nodes, order: int = 1) -> np.ndarray:
+    """Weights c such that J^(order)(w) ≈ Σ cᵢ·J(w + nodesᵢ·h) / h^order (Fornberg 1988).
+
+    The stencil is exact for polynomials of degree < len(nodes): nodes (−1, 1) give (−½, ½),
+    the central difference; (0, 1) give (−1, 1), the forward difference.
+    """
+    z = np.asarray(nodes, dtype=np.float64)
+    n = len(z)
+    if n <= order:
+        raise ValueError(f"A derivative of order {order} needs more than {order} nodes.")
+    c = np.zeros((n, order + 1))
+    c[0, 0] = 1.0
+    c1, c4 = 1.0, z[0]
+    for i in range(1, n):
+        mn = min(i, order)
+        c2, c5, c4 = 1.0, c4, z[i]
+        for j in range(i):
+            c3 = z[i] - z[j]
+            c2 *= c3
+            if j == i - 1:
+                for k in range(mn, 0, -1):
+                    c[i, k] = c1 * (k * c[i - 1, k - 1] - c5 * c[i - 1, k]) / c2
+                c[i, 0] = -c1 * c5 * c[i - 1, 0] / c2
+            for k in range(mn, 0, -1):
+                c[j, k] = (c4 * c[j, k] - k * c[j, k - 1]) / c3
+            c[j, 0] = c4 * c[j, 0] / c3
+        c1 = c2
+    return c[:, order].copy()
+
+
+# ---- Richardson against ε (for the error plot) --------------------------------------------------
+
+
+def central_differences(
+    f: Callable[[np.ndarray], np.ndarray], x: float, steps: np.ndarray, dtype: str
+) -> np.ndarray:
+    """(J(x+h) − J(x−h)) / (2h) for every h, computed in `dtype` exactly as written."""
+    scalar = np.dtype(dtype).type
+    with np.errstate(all="ignore"):
+        xd = scalar(round_to_dtype(float(x), dtype))
+        h = np.asarray(steps, dtype=dtype)
+        return (f(xd + h) - f(xd - h)) / (scalar(2) * h)
+
+
+def richardson_tableau(
+    f: Callable[[np.ndarray], np.ndarray], x: float, eps, levels: int, dtype: str = "float64"
+) -> np.ndarray:
+    """Richardson's tableau T[i][j] (shape levels × levels × len(eps), nan above the diagonal)
+    with steps ε/2^i, every operation in `dtype`. T[levels−1][levels−1] is the best estimate."""
+    if not 1 <= levels <= 8:
+        raise ValueError("The tableau needs between 1 and 8 levels.")
+    eps = np.atleast_1d(np.asarray(eps, dtype=np.float64))
+    scalar = np.dtype(dtype).type
+    table = np.full((levels, levels, eps.size), np.nan)
+    rows: list[list[np.ndarray]] = []
+    with np.errstate(all="ignore"):
+        for i in range(levels):
+            row = [central_differences(f, x, eps / 2**i, dtype)]
+            for j in range(1, i + 1):
+                factor = scalar(4**j - 1)
+                row.append(row[j - 1] + (row[j - 1] - rows[i - 1][j - 1]) / factor)
+            rows.append(row)
+            for j, values in enumerate(row):
+                table[i, j] = values.astype(np.float64)
+    return table
+
+
+def richardson_estimates(
+    expr: sympy.Expr,
+    var: str,
+    x: float,
+    eps,
+    dtype: str = "float64",
+    values: Values = None,
+    levels: int = 2,
+) -> np.ndarray:
+    """The extrapolated central difference for every ε: levels = 2 is (4·D(ε/2) − D(ε))/3,
+    more levels the corner of the tableau on ε, ε/2, …, ε/2^(levels−1)."""
+    f = compile_function(expr, var, dtype, values)
+    return richardson_tableau(f, x, eps, levels, dtype)[levels - 1, levels - 1]
+
+
+# ---- the automatic step --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AutoStep:
+    """J′ from the automatic step, with an error estimate and what it cost.
+
+    `method` is "central", "one-sided (right)" or "one-sided (left)"; `order` the order of the
+    stencil used; `evaluations` the number of values of J computed; `value` is nan (and `message`
+    says why) where no side of the point gives finite values."""
+
+    value: float
+    error_estimate: float
+    step: float
+    order: int
+    method: str
+    evaluations: int
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    value: float
+    estimate: float
+    rounding: float
+    order: int
+    method: str
+    step: float
+
+
+def _family(values: np.ndarray, nodes_by_order: list[np.ndarray], h: float, method: str):
+    """The best of a family of nested stencils, by estimated error, or None."""
+    roundings, results = [], []
+    for nodes, vals in zip(nodes_by_order, values, strict=True):
+        w = fornberg_weights(nodes)
+        results.append(float(np.dot(w, vals) / h))
+        roundings.append(UNIT_ROUNDOFF * float(np.dot(np.abs(w), np.abs(vals))) / h)
+    best = None
+    worst_rate = 0.0
+    for j in range(2, len(results)):
+        delta = abs(results[j] - results[j - 1])
+        previous = abs(results[j - 1] - results[j - 2])
+        if delta >= previous and delta > roundings[j]:
+            break  # no longer converging: the orders beyond are noise or steps out of J's reach
+        # The slowest rate of convergence seen so far turns the difference of two orders (the
+        # error of the lower one) into an estimate for the higher one; the slowest, because a
+        # lucky near-agreement of two orders must not pass for accuracy.
+        worst_rate = max(worst_rate, min(1.0, delta / previous) if previous > 0 else 0.0)
+        estimate = max(delta * worst_rate, roundings[j])
+        if math.isfinite(estimate) and (best is None or estimate < best.estimate):
+            order = len(nodes_by_order[j]) - (0 if method == "central" else 1)
+            best = _Candidate(results[j], estimate, roundings[j], order, method, h)
+    return best
+
+
+def _central_family(left: np.ndarray, right: np.ndarray, actual_left, actual_right, m: int):
+    nodes = [np.concatenate([actual_left[:j][::-1], actual_right[:j]]) for j in range(1, m + 1)]
+    values = [np.concatenate([left[:j][::-1], right[:j]]) for j in range(1, m + 1)]
+    return nodes, values
+
+
+def _one_sided_family(centre: float, side: np.ndarray, actual: np.ndarray, m: int):
+    nodes = [np.concatenate([[0.0], actual[:j]]) for j in range(1, m + 1)]
+    values = [np.concatenate([[centre], side[:j]]) for j in range(1, m + 1)]
+    return nodes, values
+
+
+def _power_of_two_below(value: float) -> float:
+    return 2.0 ** math.floor(math.log2(value))
+
+
+class _Remembered:
+    """J with every value it has given kept: a halved step reuses half of the points."""
+
+    def __init__(self, f: Callable[[np.ndarray], np.ndarray]):
+        self.f = f
+        self.known: dict[float, float] = {}
+        self.evaluations = 0
+
+    def __call__(self, points: np.ndarray) -> np.ndarray:
+        wanted = np.asarray(points, dtype=np.float64).tolist()
+        new = [p for p in dict.fromkeys(wanted) if p not in self.known]
+        if new:
+            values = np.asarray(self.f(np.array(new)), dtype=np.float64)
+            self.known.update(zip(new, values.tolist(), strict=True))
+            self.evaluations += len(new)
+        return np.array([self.known[p] for p in wanted])
+
+
+def _grow(f: _Remembered, x: float, best: _Candidate, h: float, m: int):
+    """Larger steps while they keep converging with a smaller error: rounding falls like 1/h."""
+    k = np.arange(1, m + 1, dtype=np.float64)
+    while h * 8 * m <= abs(x) and best.estimate > _GOOD_ENOUGH * abs(best.value):
+        bigger = h * 8
+        right_points, left_points = x + k * bigger, x - k * bigger
+        values = f(np.concatenate([right_points, left_points]))
+        if not np.isfinite(values).all():
+            break
+        nodes, vals = _central_family(
+            values[m:], values[:m], (left_points - x) / bigger, (right_points - x) / bigger, m
+        )
+        candidate = _family(vals, nodes, bigger, "central")
+        if candidate is None or candidate.estimate >= best.estimate:
+            break
+        best, h = candidate, bigger
+    return best, h
+
+
+def automatic_derivative(
+    f: Callable[[np.ndarray], np.ndarray],
+    x: float,
+    points_per_side: int = POINTS_PER_SIDE,
+    max_rounds: int = MAX_ROUNDS,
+) -> AutoStep:
+    """J′(x) in float64 with an automatic step (see the module docstring); `f` evaluates J on a
+    float64 array (nan outside the domain, never raising)."""
+    x = float(x)
+    if not math.isfinite(x):
+        raise ValueError(f"The point must be a finite number, not {x!r}.")
+    m = points_per_side
+    k = np.arange(1, m + 1, dtype=np.float64)
+    # The first step grows like √|w|: steps as large as |w| (right for atan or 1/w at 1e4) can
+    # alias an oscillation (sin(1e4 ± k·1024) looks like a gentle curve); larger steps are tried
+    # below once this one has converged.
+    h = _power_of_two_below(math.sqrt(max(abs(x), 1.0)) * FIRST_STEP)
+    f = _Remembered(f)
+    centre = None
+    last_side: _Candidate | None = None
+    best: _Candidate | None = None
+    with np.errstate(all="ignore"):
+        for round_number in range(max_rounds):
+            right_points, left_points = x + k * h, x - k * h
+            values = f(np.concatenate([right_points, left_points]))
+            right, left = values[:m], values[m:]
+            # The nodes actually used, (x ± kh) − x, exact in floating point: the stencil's weights
+            # are computed for them, so rounding x + kh costs nothing.
+            actual_right, actual_left = (right_points - x) / h, (left_points - x) / h
+            right_ok, left_ok = np.isfinite(right), np.isfinite(left)
+            candidate, shrink = None, None
+            if right_ok.all() and left_ok.all():
+                nodes, vals = _central_family(left, right, actual_left, actual_right, m)
+                candidate = _family(vals, nodes, h, "central")
+            else:
+                # J fails at some step: the edge of its domain (or a pole) lies within m·h.
+                first_bad = min(
+                    int(np.argmin(right_ok)) if not right_ok.all() else m,
+                    int(np.argmin(left_ok)) if not left_ok.all() else m,
+                )
+                if first_bad >= 1:
+                    shrink = _power_of_two_below(first_bad * h / m) / h
+                else:
+                    if centre is None:
+                        centre = float(f(np.array([x]))[0])
+                    for ok, side, actual, name in (
+                        (right_ok, right, actual_right, "one-sided (right)"),
+                        (left_ok, left, actual_left, "one-sided (left)"),
+                    ):
+                        if ok.all() and math.isfinite(centre):
+                            nodes, vals = _one_sided_family(centre, side, actual, m)
+                            option = _family(vals, nodes, h, name)
+                            if option and (not candidate or option.estimate < candidate.estimate):
+                                candidate = option
+            if candidate is not None and candidate.method != "central":
+                # At the edge of the domain J is rarely smooth (√w: terms in √h), which a family
+                # on one step cannot see: the change from the previous one-sided step is part of
+                # the estimate, and one one-sided step alone never ends the search.
+                previous_side, last_side = last_side, candidate
+                if previous_side is not None and previous_side.method == candidate.method:
+                    change = abs(candidate.value - previous_side.value)
+                    candidate = replace(candidate, estimate=max(candidate.estimate, change))
+                else:
+                    candidate = replace(candidate, rounding=0.0)
+            if candidate is not None and (best is None or candidate.estimate < best.estimate):
+                best = candidate
+            if candidate is not None and candidate.estimate <= max(
+                _CONVERGED * candidate.rounding, _GOOD_ENOUGH * abs(candidate.value)
+            ):
+                if round_number == 0 and candidate.method == "central":
+                    best, h = _grow(f, x, best, h, m)
+                break
+            if shrink is None:
+                shrink = 1 / 64  # no convergence at all: the steps are far beyond J's reach
+                if candidate is not None and candidate.estimate < abs(candidate.value):
+                    # Truncation falls like h^order and rounding grows like 1/h: aim for the
+                    # step where they meet.
+                    target = max(candidate.rounding, UNIT_ROUNDOFF * abs(candidate.value))
+                    target /= candidate.estimate
+                    shrink = min(0.5, max(1 / 64, target ** (1 / (candidate.order + 1))))
+            new_h = _power_of_two_below(h * shrink)
+            if best is not None and 0 < best.rounding * h / new_h > best.estimate:
+                break  # a smaller step would only add rounding error
+            if new_h <= abs(x) * 2**-50 or new_h < 1e-300:
+                break
+            h = new_h
+    if best is None:
+        return AutoStep(
+            math.nan,
+            math.nan,
+            h,
+            0,
+            "none",
+            f.evaluations,
+            "J has no finite values on either side of the point at any step tried.",
+        )
+    return AutoStep(best.value, best.estimate, best.step, best.order, best.method, f.evaluations)

@@ -1,0 +1,77 @@
+"""Backprop really run in float64, float32 and float16, against hand calculation and mpmath."""
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+
+from derivcore.autodiff import backprop
+from derivcore.expressions import parse
+from derivcore.graph import computation_graph
+
+
+@pytest.fixture(autouse=True)
+def _fifty_digits():
+    # References at 50 digits, without changing mpmath's global precision for other tests.
+    with mpmath.workdps(50):
+        yield
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "float16"])
+def test_the_neuron_preset_is_exact_in_every_precision(dtype):
+    # J = σ(w·x + b) at w = 0.5, x = 2, b = −1: z = 0, σ(0) = 1/2, σ′(0) = 1/4 (by hand), so
+    # ∂J/∂w = x/4 = 0.5, ∂J/∂x = w/4 = 0.125, ∂J/∂b = 0.25: powers of two, exact in any precision.
+    graph = computation_graph(parse("sigmoid(w*x + b)"), {"w": 0.5, "x": 2, "b": -1})
+    result = backprop(graph, dtype)
+    assert result.value == 0.5
+    assert result.gradient == {"b": 0.25, "w": 0.5, "x": 0.125}
+    assert result.problems == ()
+
+
+@pytest.mark.parametrize(
+    "dtype, u", [("float64", 2**-53), ("float32", 2**-24), ("float16", 2**-11)]
+)
+def test_error_is_rounding_only_about_u_times_the_derivative(dtype, u):
+    x = float(np.dtype(dtype).type(1.0))
+    graph = computation_graph(parse("sin(w)*exp(w)"), {"w": x})
+    exact = float(mpmath.cos(x) * mpmath.exp(x) + mpmath.sin(x) * mpmath.exp(x))
+    error = abs(backprop(graph, dtype).derivative("w") - exact)
+    assert error <= 8 * u * abs(exact)
+
+
+def test_float32_result_differs_from_float64():
+    graph = computation_graph(parse("sin(w)"), {"w": 1})
+    assert backprop(graph, "float32").derivative("w") != backprop(graph, "float64").derivative("w")
+
+
+def test_float16_overflow_of_an_intermediate_loses_the_derivative():
+    # sqrt(w² + 1) at w = 300: w² = 90000 > 65504, the largest float16.
+    graph = computation_graph(parse("sqrt(w^2 + 1)"), {"w": 300})
+    exact = 300 / math.sqrt(90001)
+    assert backprop(graph, "float64").derivative("w") == pytest.approx(exact, rel=1e-15)
+    result = backprop(graph, "float16")
+    assert result.derivative("w") == 0.0
+    assert "overflows" in result.problems[0] and "w^2" in result.problems[0]
+
+
+def test_float16_underflow_of_an_intermediate_gives_infinity():
+    # log(w²) at w = 1e-4: w² = 1e-8 is below float16's smallest number; J′ = 2/w = 20000.
+    graph = computation_graph(parse("log(w^2)"), {"w": parse("1e-4")})
+    assert backprop(graph, "float64").derivative("w") == pytest.approx(20000, rel=1e-15)
+    result = backprop(graph, "float16")
+    assert math.isinf(result.derivative("w"))
+    assert len(result.problems) == 1 and "underflows" in result.problems[0]
+
+
+def test_backprop_gives_every_input_in_one_pass():
+    # J = (w·x + b − y)² at w = −2, x = 2, b = 8, y = 1: r = 3, ∂J/∂w = 2r·x = 12,
+    # ∂J/∂x = 2r·w = −12, ∂J/∂b = 6, ∂J/∂y = −6 (by hand).
+    graph = computation_graph(parse("(w*x + b - y)^2"), {"w": -2, "x": 2, "b": 8, "y": 1})
+    assert backprop(graph, "float32").gradient == {"b": 6, "w": 12, "x": -12, "y": -6}
+
+
+def test_unknown_precision_is_refused():
+    graph = computation_graph(parse("w^2"), {"w": 3})
+    with pytest.raises(ValueError, match="float64"):
+        backprop(graph, "float128")

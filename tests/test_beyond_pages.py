@@ -1,0 +1,156 @@
+"""AppTest tests of the methods beyond the nudge on the pages: what a student sees."""
+
+import base64
+import json
+import math
+from pathlib import Path
+
+import mpmath
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+ALL = ["autodiff", "richardson", "richardson_tableau", "auto_step"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh(clear_streamlit_caches):
+    yield
+
+
+def run_page(page, **query):
+    at = AppTest.from_file(APP, default_timeout=30)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def traces(at, index=0):
+    spec = json.loads(at.get("plotly_chart")[index].proto.spec)
+    return {t.get("name"): t for t in spec["data"]}, spec["layout"]
+
+
+def values(data) -> np.ndarray:
+    """A trace's numbers: plotly sends numpy arrays as base64 ("bdata"), lists as JSON."""
+    if isinstance(data, dict):
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).astype(float)
+    return np.array(data, dtype=float)
+
+
+def infos(at):
+    return " ".join(m.value for m in [*at.info, *at.warning])
+
+
+def error_page(methods, dtypes=("float64",), schemes=("forward",), **query):
+    at = run_page("app_pages/error.py", **query)
+    at.multiselect(key="schemes").set_value(list(schemes)).run()
+    at.multiselect(key="dtypes").set_value(list(dtypes)).run()
+    at.multiselect(key="beyond").set_value(methods).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_error_page_draws_every_method_beyond_the_v():
+    at = error_page(ALL, schemes=("central",), f="sin(w)", at="1")
+    named, layout = traces(at)
+    exact = float(mpmath.cos(1))
+    (ad,) = [t for n, t in named.items() if n and n.startswith("automatic differentiation")]
+    # Backprop is one number: a flat line, within a few ulps of cos(1).
+    assert ad["y"][0] == ad["y"][1] and ad["y"][0] <= 4 * 2**-53 * exact
+    central = values(named["central"]["y"])
+    richardson = values(named["Richardson from ε and ε/2, float64"]["y"])
+    tableau = values(named["Richardson tableau on ε … ε/8, float64"]["y"])
+    # The V moves down: the extrapolations reach errors the central difference never does.
+    assert np.nanmin(richardson) < np.nanmin(central) / 10
+    assert np.nanmin(tableau) <= np.nanmin(richardson)
+    (auto,) = [t for n, t in named.items() if n and n.startswith("automatic step")]
+    assert auto["y"][0] < 1e-14
+    assert layout["yaxis"]["range"][0] <= math.log10(auto["y"][0])
+    assert "Richardson's tableau" in " ".join(c.value for c in at.caption)
+    assert "one backward pass" in " ".join(m.value for m in at.markdown)
+
+
+def test_float16_overflow_in_backprop_is_named():
+    at = error_page(["autodiff"], dtypes=("float64", "float16"), f="sqrt(w^2 + 1)", at="300")
+    named, _ = traces(at)
+    (line16,) = [
+        t
+        for n, t in named.items()
+        if n and n.startswith("automatic differentiation (backprop), float16")
+    ]
+    # float16 backprop returns 0 instead of 300/√90001 ≈ 0.99999: the error is J′ itself.
+    assert line16["y"][0] == pytest.approx(300 / math.sqrt(90001), rel=1e-3)
+    assert "overflows" in infos(at)
+
+
+def test_backprop_at_a_kink_says_it_does_not_apply():
+    at = error_page(["autodiff"], f="abs(w)", at="0")
+    assert "Automatic differentiation does not apply here" in infos(at)
+    named, _ = traces(at)
+    assert not [n for n in named if n and n.startswith("automatic differentiation")]
+
+
+def test_overview_shows_backprop_next_to_the_nudge():
+    at = run_page("app_pages/overview.py")
+    code = "\n".join(c.value for c in at.code)
+    assert "dJ/dw = 6   (no ε" in code  # 2w at 3, exact in float64
+    assert "|backprop - J'(3)| = 0" in code
+    assert len(at.get("download_button")) == 1
+
+
+def test_overview_backprop_at_a_kink_explains_why_not():
+    at = run_page("app_pages/overview.py", f="relu(w)", at="0")
+    assert "No backprop here" in infos(at)
+
+
+def test_chain_rule_gradient_check_uses_the_sidebars_eps():
+    at = run_page("app_pages/chain_rule.py", f="sin(w)", at="1", eps="0.1")
+    row = at.dataframe[-1].value.iloc[0]
+    # (sin(1.1) − sin(0.9))/0.2 = cos(1)·sin(0.1)/0.1: relative difference 1 − sin(0.1)/0.1.
+    expected = 1 - mpmath.sin(0.1) / mpmath.mpf(0.1)
+    assert float(row["relative difference"]) == pytest.approx(float(expected), rel=0.05)
+    assert row["passes (< 1e-7)"] == "no"
+    at = run_page("app_pages/chain_rule.py", f="sin(w)", at="1", eps="1e-5")
+    assert at.dataframe[-1].value.iloc[0]["passes (< 1e-7)"] == "yes"
+    assert len(at.get("download_button")) == 1
+
+
+def test_curve_page_taylor_view():
+    at = run_page("app_pages/curve.py", f="exp(w)", at="0")
+    at.select_slider(key="taylor_order").set_value(2).run()
+    assert not at.exception
+    latex = " ".join(e.value for e in at.latex)
+    assert r"T_{2}(w) = 1 + 1\,w + 0.5\,w^{2}" in latex
+    named, _ = traces(at)
+    (taylor,) = [t for n, t in named.items() if n and n.startswith("Taylor polynomial T₂")]
+    assert taylor["fill"] == "tonexty"
+    assert "C = J″/2 = 0.5" in " ".join(m.value for m in at.markdown)
+
+
+def test_curve_page_says_where_the_taylor_polynomial_does_not_exist():
+    at = run_page("app_pages/curve.py", f="w*abs(w)", at="0")
+    at.select_slider(key="taylor_order").set_value(3).run()
+    assert "From order 2 on there is no Taylor polynomial" in infos(at)
+    at.select_slider(key="taylor_order").set_value(1).run()
+    assert "T_{1}(w)" in " ".join(e.value for e in at.latex)
+
+
+def test_error_page_offers_the_notebook():
+    at = error_page(["richardson"], f="w^2", at="3")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download as a Jupyter notebook" in labels
+
+
+def test_richardson_across_a_pole_is_cut_and_said():
+    # 1/w at 0.01: a central difference with ε ≥ 0.01 straddles the pole at 0.
+    at = error_page(["richardson"], f="1/w", at="0.01")
+    assert "reach across a pole" in infos(at) and "w ≈ 0" in infos(at)
+    named, _ = traces(at)
+    (curve,) = [t for n, t in named.items() if n and n.startswith("Richardson")]
+    eps, error = values(curve["x"]), values(curve["y"])
+    assert np.isnan(error[eps > 0.011]).all()
+    assert np.nanmin(error) < 1e-10  # J′ = −1e4: the V's bottom, well inside the pole's reach

@@ -1,0 +1,125 @@
+"""Richardson extrapolation and the automatic step, against hand calculation and mpmath."""
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+
+from derivcore.expressions import parse
+from derivcore.numeric import compile_function
+from derivcore.richardson import (
+    automatic_derivative,
+    fornberg_weights,
+    richardson_estimates,
+    richardson_tableau,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fifty_digits():
+    # References at 50 digits, without changing mpmath's global precision for other tests.
+    with mpmath.workdps(50):
+        yield
+
+
+@pytest.mark.parametrize(
+    "nodes, expected",
+    [
+        ([-1, 1], [-1 / 2, 1 / 2]),  # central difference
+        ([0, 1], [-1, 1]),  # forward difference
+        ([-2, -1, 1, 2], [1 / 12, -8 / 12, 8 / 12, -1 / 12]),  # five-point stencil
+        ([0, 1, 2], [-3 / 2, 2, -1 / 2]),  # one-sided, second order
+    ],
+)
+def test_fornberg_weights_are_the_textbook_stencils(nodes, expected):
+    assert np.allclose(fornberg_weights(nodes), expected, rtol=0, atol=1e-15)
+
+
+def test_one_richardson_step_cancels_the_h_squared_term():
+    # w⁴ at 1: D(h) = 4 + 4h² exactly (by hand), so (4·D(h/2) − D(h))/3 = 4.
+    f = compile_function(parse("w^4"), "w", "float64")
+    table = richardson_tableau(f, 1.0, [0.1], 2)[:, :, 0]
+    assert table[0, 0] == pytest.approx(4.04, abs=1e-13)
+    assert table[1, 0] == pytest.approx(4.01, abs=1e-13)
+    assert table[1, 1] == pytest.approx(4.0, abs=1e-13)
+
+
+def _slope(eps, error):
+    return np.polyfit(np.log10(eps), np.log10(error), 1)[0]
+
+
+def test_richardson_errors_fall_like_eps_to_the_4_and_the_tableau_faster():
+    eps = np.logspace(-2, -1, 12)
+    exact = float(mpmath.cos(1))
+    two = np.abs(richardson_estimates(parse("sin(w)"), "w", 1.0, eps, levels=2) - exact)
+    assert _slope(eps, two) == pytest.approx(4, abs=0.15)
+    eps = np.logspace(-0.6, 0, 12)  # the tableau reaches rounding already at ε ≈ 0.1
+    four = np.abs(richardson_estimates(parse("sin(w)"), "w", 1.0, eps, levels=4) - exact)
+    assert _slope(eps, four) == pytest.approx(8, abs=0.5)
+
+
+def test_richardson_in_float32_is_computed_in_float32():
+    estimate = richardson_estimates(parse("sin(w)"), "w", 1.0, [1e-2], "float32")[0]
+    error = abs(estimate - float(mpmath.cos(mpmath.mpf(float(np.float32(1.0))))))
+    assert 1e-9 < error < 1e-4  # float32 rounding, far above float64's
+
+
+CASES = [
+    ("sin(w)", 1.0, 1e-13),
+    ("exp(w)", 10.0, 1e-13),
+    ("atan(w)", 1e4, 1e-8),  # J′ = 1e-8 while J ≈ 1.57: rounding limits the relative error
+    ("sin(w)", 1e4, 1e-13),
+    ("sin(w)", 2e4, 1e-13),  # steps of |w|/16 = 1024 would alias the oscillation (1024 ≈ 163·2π)
+    ("sqrt(w)", 1e-3, 1e-12),  # a step of 0.1 would leave the domain
+    ("log(w)", 0.5, 1e-12),
+    ("1/w", 0.01, 1e-12),
+    ("tan(w)", 1.57, 1e-12),
+]
+
+
+@pytest.mark.parametrize("text, x, tolerance", CASES)
+def test_automatic_step_is_accurate_and_its_estimate_honest(text, x, tolerance):
+    expr = parse(text)
+    f = compile_function(expr, "w", "float64")
+    result = automatic_derivative(f, x)
+    w = mpmath.mpf(x)
+    exact = float(mpmath.diff(lambda t: mpmath.mpmathify(_mp(text, t)), w))
+    error = abs(result.value - exact)
+    assert error <= tolerance * abs(exact)
+    assert result.error_estimate >= error / 10
+    assert result.error_estimate <= 1000 * max(error, 2**-53 * abs(exact))
+
+
+def _mp(text, t):
+    functions = {"sin(w)": mpmath.sin, "exp(w)": mpmath.exp, "atan(w)": mpmath.atan}
+    functions.update({"sqrt(w)": mpmath.sqrt, "log(w)": mpmath.log, "tan(w)": mpmath.tan})
+    functions["1/w"] = lambda v: 1 / v
+    return functions[text](t)
+
+
+def test_automatic_step_costs_ten_evaluations_at_an_ordinary_point():
+    calls = []
+
+    def f(points):
+        calls.append(len(points))
+        return np.sin(points)
+
+    automatic_derivative(f, 1.0)
+    assert sum(calls) == 10
+
+
+def test_automatic_step_goes_one_sided_at_the_edge_of_the_domain():
+    # w^(5/2) at 0 exists only for w ≥ 0; its one-sided slope is 0.
+    f = compile_function(parse("w^2.5"), "w", "float64")
+    result = automatic_derivative(f, 0.0)
+    assert result.method == "one-sided (right)"
+    assert math.isfinite(result.value)
+    assert abs(result.value) <= result.error_estimate < 1e-6
+
+
+def test_automatic_step_at_a_stationary_point_is_zero_up_to_rounding():
+    f = compile_function(parse("(w - 1)^2"), "w", "float64")
+    result = automatic_derivative(f, 1.0)
+    assert abs(result.value) < 1e-15
+    assert result.error_estimate < 1e-14
