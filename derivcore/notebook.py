@@ -67,6 +67,13 @@ class _SympySource(StrPrinter):
         return "Rational(1, 2)"
 
 
+
+def _as_expr(value) -> sympy.Expr:
+    """A point or value as a SymPy number (the app passes SymPy numbers, tests plain ones)."""
+    if isinstance(value, sympy.Basic):
+        return value
+    return sympy.Integer(value) if isinstance(value, int) else sympy.Float(value)
+
 def _names(code: str) -> set[str]:
     """The names a piece of our own generated code refers to."""
     return {node.id for node in ast.walk(ast.parse(code)) if isinstance(node, ast.Name)}
@@ -135,7 +142,7 @@ def lab_notebook(
     variables = [var, *sorted(values)]
     x = float(point)
     float_code = _float_source(expr)
-    point_source = _SympySource().doprint(sympy.sympify(point))
+    point_source = _SympySource().doprint(_as_expr(point))
     float_code, modules = _qualified(float_code, set(variables))
     # The other variables' values as defaults: later cells make their names SymPy symbols.
     parameters = "".join(f", {name}={_number(float(values[name]))}" for name in sorted(values))
@@ -160,7 +167,7 @@ def lab_notebook(
     substitutions = ", ".join(
         [f"({var}, {point_source})"]
         + [
-            f"({name}, {_SympySource().doprint(sympy.sympify(values[name]))})"
+            f"({name}, {_SympySource().doprint(_as_expr(values[name]))})"
             for name in sorted(values)
         ]
     )

@@ -27,9 +27,14 @@ def _beyond(
 
 
 def beyond_for(sweep: ErrorSweep, inputs: Inputs, methods: tuple[str, ...], kind: str):
-    """The chosen methods' errors on the sweep's ε grid and dtypes (see derivcore.beyond_v)."""
+    """The chosen methods' errors on the sweep's ε grid and dtypes (see derivcore.beyond_v);
+    None, with a message on the page, where they cannot be computed (the rest still shows)."""
     sweep_key = (sweep.dtypes, sweep.step_trick, str(inputs.point))
-    return _beyond(sweep, inputs, inputs.cache_key, inputs.x, sweep_key, methods, kind)
+    try:
+        return _beyond(sweep, inputs, inputs.cache_key, inputs.x, sweep_key, methods, kind)
+    except Exception as err:  # noqa: BLE001 - a sentence, never a traceback
+        st.warning(f"The methods beyond the nudge could not be computed here: {_failure(err)[1]}")
+        return None
 
 
 @_busy_is_not_cached
