@@ -103,7 +103,9 @@ def backprop(
         for node in graph.nodes:
             if node.is_input:
                 value = given.get(node.name, node.value)
-                forward.append(arithmetic.constant(sympy.sympify(value)))
+                if not isinstance(value, sympy.Basic):
+                    value = sympy.Rational(value)  # exact: a float 0.0 must stay 0, not nan
+                forward.append(arithmetic.constant(value))
                 continue
             env = {graph.nodes[c].symbol: forward[c] for c in node.children}
             forward.append(arithmetic.real(_evaluate(node.formula, env, arithmetic)))

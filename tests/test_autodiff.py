@@ -75,3 +75,11 @@ def test_unknown_precision_is_refused():
     graph = computation_graph(parse("w^2"), {"w": 3})
     with pytest.raises(ValueError, match="float64"):
         backprop(graph, "float128")
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "float16"])
+def test_a_stationary_point_at_zero_gives_zero(dtype):
+    # cos′(0) = −sin 0 = 0 and (w²)′ = 2w = 0 at w = 0, with the point given as the float 0.0.
+    for text in ("cos(w)", "w^2"):
+        graph = computation_graph(parse(text), {"w": 0.0})
+        assert backprop(graph, dtype, {"w": 0.0}).derivative("w") == 0.0

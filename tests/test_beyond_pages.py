@@ -154,3 +154,8 @@ def test_richardson_across_a_pole_is_cut_and_said():
     eps, error = values(curve["x"]), values(curve["y"])
     assert np.isnan(error[eps > 0.011]).all()
     assert np.nanmin(error) < 1e-10  # J′ = −1e4: the V's bottom, well inside the pole's reach
+
+
+def test_overview_backprop_at_zero():
+    at = run_page("app_pages/overview.py", f="w^2", at="0")
+    assert "dJ/dw = 0   (no ε" in "\n".join(c.value for c in at.code)
