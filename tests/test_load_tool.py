@@ -14,9 +14,9 @@ def test_two_sessions_three_changes_finish_without_errors(tmp_path):
         [
             sys.executable, str(ROOT / "bench" / "load_test.py"),
             "--sessions", "2", "--changes", "3", "--think", "0",
-            "--duration", "20", "--run-timeout", "10", "--json", str(report_path),
+            "--duration", "40", "--run-timeout", "30", "--json", str(report_path),
         ],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     report = json.loads(report_path.read_text())
