@@ -66,7 +66,11 @@ for note in beyond.notes if beyond else ():
     st.info(note)
 for scheme in schemes:
     for dtype in dtypes:
-        for note in (sweep.not_applicable(scheme, dtype), sweep.nan_reason(scheme, dtype)):
+        for note in (
+            sweep.not_applicable(scheme, dtype),
+            sweep.nan_reason(scheme, dtype),
+            sweep.straddle_reason(scheme, dtype),
+        ):
             if note:
                 st.info(f"{SCHEME_LABELS[scheme]}, {dtype}: {note}")
 

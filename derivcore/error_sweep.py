@@ -302,6 +302,7 @@ class ErrorSweep:
         self._errors: dict[tuple[str, str], np.ndarray] = {}
         self._best: dict[tuple[str, str], tuple[float, float] | None] = {}
         self._reasons: dict[tuple[str, str], str | None] = {}
+        self._straddles: dict[tuple[str, str], str | None] = {}
         # A sweep may be shared between sessions (threads): lazy work happens under this lock.
         self._lock = threading.RLock()
         for dtype in dtypes:
@@ -318,6 +319,7 @@ class ErrorSweep:
                 self.model(scheme, dtype)
                 self.measured_best(scheme, dtype)
                 self.nan_reason(scheme, dtype)
+                self.straddle_reason(scheme, dtype)
         self.exact_arithmetic_error(self.schemes[0])
         return self
 
@@ -547,6 +549,46 @@ class ErrorSweep:
             + "; ".join(f"{_range_text(mask, self.eps)}: {cause}" for mask, cause in parts)
             + "."
         )
+
+    def straddle_reason(self, scheme: str, dtype: str) -> str | None:
+        """Where the stencil reaches across a pole or a corner of J (its points on both sides of
+        it) while k is still a finite number: that k mixes two branches of J and is no slope at
+        x, e.g. (w² + 1)/(w − 1) at 1.001 for central ε ≥ 0.001. None where it never does."""
+        self._check(scheme, dtype)
+        with self._lock:
+            if (scheme, dtype) not in self._straddles:
+                self._straddles[scheme, dtype] = self._straddle_reason(scheme, dtype)
+        return self._straddles[scheme, dtype]
+
+    def _straddle_reason(self, scheme: str, dtype: str) -> str | None:
+        if scheme == "complex_step" or self.not_applicable(scheme, dtype):
+            return None
+        stencil = self._stencils[dtype]
+        outer = [stencil.point(a) for a in OFFSETS[scheme] if a != 0]
+        finite_k = np.isfinite(self._estimates[scheme, dtype])
+        breaks = [
+            (a, "a pole") for a, condition, _ in _domain_checks(self.expr) if condition == "zero"
+        ]
+        breaks += [
+            (node.args[0], "a corner")
+            for node in sympy.preorder_traversal(self.expr)
+            if isinstance(node, (sympy.Abs, sympy.sign, sympy.Heaviside))
+        ]
+        for argument, kind in breaks:
+            side = compile_function(argument, self.var, "float64", self._values)
+            with np.errstate(all="ignore"):
+                at_x = np.sign(side(np.full(1, float(stencil.x))))[0]
+                crossed = np.zeros(self.eps.shape, dtype=bool)
+                for points in outer:
+                    crossed |= np.sign(side(points.astype(np.float64))) == -at_x
+            mask = crossed & finite_k
+            if at_x != 0 and mask.any():
+                return (
+                    f"{_range_text(mask, self.eps)} the stencil's points lie on both sides of "
+                    f"{kind} of J (where {argument} = 0), so k mixes two branches of J and is "
+                    f"no slope at {self.var} = {self.x_used(dtype)!r}."
+                )
+        return None
 
     def _why(self, offset, dtype: str, bad: np.ndarray) -> list[tuple[np.ndarray, str]]:
         """Split the ε where J(x + offset·ε) is not finite by cause: [(mask, sentence)]."""

@@ -379,3 +379,18 @@ def test_the_measured_best_lies_on_the_real_v():
         if best is not None:
             k = sweep.estimate("forward", "float64")[sweep.eps == best[0]][0]
             assert np.isfinite(k) and k != 0, (text, best)
+
+
+def test_a_stencil_across_a_pole_or_corner_gets_a_reason_at_those_steps():
+    # (w² + 1)/(w − 1) at 1.001: central reaches 1.001 − ε < 1 for ε > 0.001 (by hand), where k
+    # has the wrong sign; forward only looks right of the pole and never crosses it.
+    sweep = error_sweep(
+        parse("(w^2 + 1)/(w - 1)"), "w", 1.001, default_eps_grid(), ("central", "forward"),
+        ("float64",),
+    )
+    reason = sweep.straddle_reason("central", "float64")
+    assert reason.startswith("for ε ≥ 0.0011") and "a pole of J (where w - 1 = 0)" in reason
+    assert sweep.straddle_reason("forward", "float64") is None
+    assert "a corner" in error_sweep(
+        parse("abs(w)"), "w", 0.5, default_eps_grid(), ("central",), ("float64",)
+    ).straddle_reason("central", "float64")
