@@ -59,8 +59,8 @@ with left:
     st.markdown(f"**The chain rule for ∂J/∂{picked}**")
     st.latex(chain_rule_product(graph, picked).latex)
 with right:
-    st.markdown(f"**The lab's check: nudge {picked} by ε**")
-    check = nudge_check(graph, picked)
+    st.markdown(f"**The lab's check: nudge {picked} by ε** (the sidebar's ε)")
+    check = nudge_check(graph, picked, inputs.eps) if inputs.eps else nudge_check(graph, picked)
     st.code(
         f"{picked}      = {check.value!r}\n"
         f"J          = {check.J_base!r}\n"

@@ -103,3 +103,12 @@ def test_chain_rule_preset_fills_the_sidebar():
     table = at.dataframe[0].value.set_index("variable")
     assert float(table.loc["w"].iloc[0]) == 12.0
     assert float(table.loc["b"].iloc[0]) == 6.0
+
+
+def test_chain_rule_nudge_uses_the_sidebars_eps():
+    # J = (2 + 3w)² at w = 1, ε = 0.01: J = 25, J(1.01) = (5.03)² = 25.3009 and
+    # ΔJ/ε = 30.09 (by hand), not the ε = 1e-6 the check once used whatever the sidebar said.
+    at = open_page("app_pages/chain_rule.py", f="(2 + 3w)^2", at="1", eps="0.01")
+    printed = "\n".join(c.value for c in at.code)
+    assert "(ε = 0.01)" in printed
+    assert f"ΔJ/ε       = {((2 + 3 * 1.01) ** 2 - 25) / 0.01!r}" in printed
