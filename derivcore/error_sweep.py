@@ -622,12 +622,12 @@ class ErrorSweep:
             with np.errstate(all="ignore"):
                 wide = compile_function(self.expr, self.var, "float64", self._values)(points)
             largest = float(np.finfo(dtype).max)
-            exact = self._exact_kind(points, remaining)
+            exact = self._exact_kind(points, remaining, dtype)
             overflow = remaining & (np.isfinite(wide) | (exact == "finite"))
             if overflow.any():
                 found.append((overflow, f"J({arm}) overflows {dtype} (largest {largest:g})"))
                 remaining &= ~overflow
-            if remaining.any() and exact == "huge":
+            if remaining.any() and exact in ("huge", "inside"):
                 found.append(
                     (remaining, f"a value inside J({arm}) overflows {dtype} (largest {largest:g})")
                 )
@@ -636,10 +636,12 @@ class ErrorSweep:
                 found.append((remaining, f"J({arm}) is not a finite number"))
         return found
 
-    def _exact_kind(self, points: np.ndarray, where: np.ndarray) -> str:
+    def _exact_kind(self, points: np.ndarray, where: np.ndarray, dtype: str) -> str:
         """What J is at these points in exact arithmetic, judged at one representative point
         (the first in `where`): "finite" (then a float inf there is overflow, not a pole),
-        "huge" (a value inside J is too large to compute with) or "not finite"."""
+        "inside" (J itself fits in `dtype`, so only a value inside it overflowed: softplus at
+        800 is 800, but e^800 is not a float64), "huge" (a value inside J is too large to
+        compute with) or "not finite"."""
         first = int(np.flatnonzero(where)[0])
         context = mp_context(TAYLOR_DIGITS)
         parameters = [context.mpf(p) for p in self._parameters("float64")]
@@ -652,7 +654,9 @@ class ErrorSweep:
             )
         except PrecisionLimit:
             return "huge"
-        return "finite" if context.isfinite(value) else "not finite"
+        if not context.isfinite(value):
+            return "not finite"
+        return "inside" if abs(value) <= float(np.finfo(dtype).max) else "finite"
 
     # ---- model and summaries ------------------------------------------------------------------
 

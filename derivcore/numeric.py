@@ -332,11 +332,11 @@ def compile_function(
 # the precision: sin(x) reduces x modulo π with π computed to log2|x| + prec bits, exp(x) modulo
 # ln 2 likewise, and x**y multiplies log2|y| times. A student's exp(exp(exp(exp(w)))) or
 # sin(exp(exp(w))) at w = 13 asks for π to 640 000 bits: minutes of pure-Python arithmetic. So every
-# function called from generated code refuses an argument beyond 2^PRECISE_ARGUMENT_BITS (~1e331,
-# just above every finite float64: nothing a float can hold is refused), and a power refuses an
-# exponent beyond 2^PRECISE_EXPONENT_BITS. With those caps one call costs at most ~1 ms at the
-# 170 digits the exact-arithmetic curve uses (bench/bench_numerics.py --hostile measures it).
-PRECISE_ARGUMENT_BITS = 1100
+# function called from generated code refuses an argument beyond 2^PRECISE_ARGUMENT_BITS (~1e4932,
+# the range of x87 extended precision: far beyond float64, so softplus(800) = log(1 + e^800) still
+# has its exact value), and a power refuses an exponent beyond 2^PRECISE_EXPONENT_BITS. With those
+# caps one call costs at most ~15 ms (the first time π or ln 2 is needed to 16 000 bits; cached).
+PRECISE_ARGUMENT_BITS = 16384
 PRECISE_EXPONENT_BITS = 128
 
 
@@ -349,7 +349,7 @@ class PrecisionLimit(ArithmeticError):
         size = f"about 10^{exponent}" if exponent is not None else "infinite"
         self.message = (
             f"a value inside J is {size}, too large to compute with (this page evaluates J "
-            "precisely up to about 10^331)"
+            "precisely up to about 10^4932)"
         )
         super().__init__(self.message)
 

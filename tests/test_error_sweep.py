@@ -394,3 +394,14 @@ def test_a_stencil_across_a_pole_or_corner_gets_a_reason_at_those_steps():
     assert "a corner" in error_sweep(
         parse("abs(w)"), "w", 0.5, default_eps_grid(), ("central",), ("float64",)
     ).straddle_reason("central", "float64")
+
+
+def test_a_reason_names_what_overflows():
+    # softplus(800) = log(1 + e^800) ≈ 800 fits in float64 with room to spare; only e^800
+    # (about 10^347.4, by hand: 800/ln 10) does not.
+    sweep = error_sweep(parse("softplus(w)"), "w", 800.0, default_eps_grid(), ("forward",),
+                        ("float64",))
+    reason = sweep.nan_reason("forward", "float64")
+    assert "a value inside J(w) overflows float64" in reason
+    assert "J(w) overflows" not in reason.replace("inside J(w) overflows", "")
+    assert sweep.reference("float64") == 1.0  # σ(800) = 1 − e^−800 rounds to 1
