@@ -69,7 +69,7 @@ for scheme in schemes:
         for note in (
             sweep.not_applicable(scheme, dtype),
             sweep.nan_reason(scheme, dtype),
-            sweep.straddle_reason(scheme, dtype),
+            sweep.misleading_k_reason(scheme, dtype),
         ):
             if note:
                 st.info(f"{SCHEME_LABELS[scheme]}, {dtype}: {note}")

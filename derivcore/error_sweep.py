@@ -302,7 +302,7 @@ class ErrorSweep:
         self._errors: dict[tuple[str, str], np.ndarray] = {}
         self._best: dict[tuple[str, str], tuple[float, float] | None] = {}
         self._reasons: dict[tuple[str, str], str | None] = {}
-        self._straddles: dict[tuple[str, str], str | None] = {}
+        self._misleading: dict[tuple[str, str], str | None] = {}
         # A sweep may be shared between sessions (threads): lazy work happens under this lock.
         self._lock = threading.RLock()
         for dtype in dtypes:
@@ -319,7 +319,7 @@ class ErrorSweep:
                 self.model(scheme, dtype)
                 self.measured_best(scheme, dtype)
                 self.nan_reason(scheme, dtype)
-                self.straddle_reason(scheme, dtype)
+                self.misleading_k_reason(scheme, dtype)
         self.exact_arithmetic_error(self.schemes[0])
         return self
 
@@ -550,18 +550,20 @@ class ErrorSweep:
             + "."
         )
 
-    def straddle_reason(self, scheme: str, dtype: str) -> str | None:
-        """Where the stencil reaches across a pole or a corner of J (its points on both sides of
-        it) while k is still a finite number: that k mixes two branches of J and is no slope at
-        x, e.g. (w² + 1)/(w − 1) at 1.001 for central ε ≥ 0.001. None where it never does."""
+    def misleading_k_reason(self, scheme: str, dtype: str) -> str | None:
+        """Where k is a finite number that says nothing about J′: the stencil reaches across a
+        pole or a corner of J ((w² + 1)/(w − 1) at 1.001, central ε ≥ 0.001: k mixes two
+        branches), or the complex step's J′·ε underflows (k = 0). None where k never misleads."""
         self._check(scheme, dtype)
         with self._lock:
-            if (scheme, dtype) not in self._straddles:
-                self._straddles[scheme, dtype] = self._straddle_reason(scheme, dtype)
-        return self._straddles[scheme, dtype]
+            if (scheme, dtype) not in self._misleading:
+                self._misleading[scheme, dtype] = self._misleading_k_reason(scheme, dtype)
+        return self._misleading[scheme, dtype]
 
-    def _straddle_reason(self, scheme: str, dtype: str) -> str | None:
-        if scheme == "complex_step" or self.not_applicable(scheme, dtype):
+    def _misleading_k_reason(self, scheme: str, dtype: str) -> str | None:
+        if scheme == "complex_step":
+            return self._underflow_reason(dtype)
+        if self.not_applicable(scheme, dtype):
             return None
         stencil = self._stencils[dtype]
         outer = [stencil.point(a) for a in OFFSETS[scheme] if a != 0]
@@ -589,6 +591,23 @@ class ErrorSweep:
                     f"no slope at {self.var} = {self.x_used(dtype)!r}."
                 )
         return None
+
+    def _underflow_reason(self, dtype: str) -> str | None:
+        """Complex step: where Im J(x + iε) = J′·ε is below the smallest positive float, it
+        rounds to 0 and k = 0 (exp at −700, ε = 1e-20: J′·ε ≈ 1e-324), a 100 % error that says
+        nothing about the method."""
+        if self.not_applicable("complex_step", dtype) or self.reference_reason(dtype):
+            return None
+        k = self._estimates["complex_step", dtype]
+        zero = (k == 0) & (self.reference(dtype) != 0)
+        if not zero.any():
+            return None
+        tiny = float(np.finfo(dtype).smallest_subnormal)
+        return (
+            f"{_range_text(zero, self.eps)} J′·ε is below the smallest positive {dtype} "
+            f"({tiny:.2g}), so Im J({self.var} + iε) underflows to 0 and k = 0: the complex "
+            "step needs |J′|·ε to be a representable number."
+        )
 
     def _why(self, offset, dtype: str, bad: np.ndarray) -> list[tuple[np.ndarray, str]]:
         """Split the ε where J(x + offset·ε) is not finite by cause: [(mask, sentence)]."""

@@ -388,12 +388,12 @@ def test_a_stencil_across_a_pole_or_corner_gets_a_reason_at_those_steps():
         parse("(w^2 + 1)/(w - 1)"), "w", 1.001, default_eps_grid(), ("central", "forward"),
         ("float64",),
     )
-    reason = sweep.straddle_reason("central", "float64")
+    reason = sweep.misleading_k_reason("central", "float64")
     assert reason.startswith("for ε ≥ 0.0011") and "a pole of J (where w - 1 = 0)" in reason
-    assert sweep.straddle_reason("forward", "float64") is None
+    assert sweep.misleading_k_reason("forward", "float64") is None
     assert "a corner" in error_sweep(
         parse("abs(w)"), "w", 0.5, default_eps_grid(), ("central",), ("float64",)
-    ).straddle_reason("central", "float64")
+    ).misleading_k_reason("central", "float64")
 
 
 def test_a_reason_names_what_overflows():
@@ -405,3 +405,15 @@ def test_a_reason_names_what_overflows():
     assert "a value inside J(w) overflows float64" in reason
     assert "J(w) overflows" not in reason.replace("inside J(w) overflows", "")
     assert sweep.reference("float64") == 1.0  # σ(800) = 1 − e^−800 rounds to 1
+
+
+def test_the_complex_step_says_when_j_prime_times_eps_underflows():
+    # exp at −700: J′ = e^−700 ≈ 9.9e-305 (by hand: −700/ln 10 = −304.0); times ε = 1e-20 that
+    # is 1e-324, below the smallest subnormal 4.9e-324: Im J(w + iε) is 0, so k = 0.
+    sweep = error_sweep(parse("exp(w)"), "w", -700.0, default_eps_grid(), ("complex_step",),
+                        ("float64",))
+    reason = sweep.misleading_k_reason("complex_step", "float64")
+    assert "underflows to 0 and k = 0" in reason and "4.9e-324" in reason
+    assert sweep.estimate("complex_step", "float64")[0] == 0  # ε = 1e-20
+    assert error_sweep(parse("exp(w)"), "w", 1.0, default_eps_grid(), ("complex_step",),
+                       ("float64",)).misleading_k_reason("complex_step", "float64") is None
