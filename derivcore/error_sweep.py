@@ -49,6 +49,7 @@ from derivcore.symbols import symbol_for
 REFERENCE_DIGITS = 50  # J′ to 50 significant digits
 TAYLOR_DIGITS = 20  # J⁽ⁿ⁾ for the model: a few digits are needed, 20 make zeros recognisable
 TAYLOR_ZERO = 1e-20  # relative size below which a numerical derivative counts as exactly 0
+TAYLOR_AGREEMENT = 1e-12  # two precisions agreeing this closely give J⁽ⁿ⁾ to float accuracy
 SMOOTHING_DECADES = 0.5  # half-width of the running median behind `measured_best`
 EXACT_SUBGRID_DECADES = 1.0  # spacing of the ε at which the exact-arithmetic curve is computed
 
@@ -92,25 +93,43 @@ def _symbolic_derivatives(expr: sympy.Expr, var: str) -> tuple[sympy.Expr, ...]:
 
 @functools.lru_cache(maxsize=256)
 def _taylor(expr: sympy.Expr, var: str, x: float, parameters: tuple) -> tuple[float, ...]:
-    """J⁽ⁿ⁾(x) for n = 0..9: SymPy's derivatives evaluated by mpmath at 20 digits.
+    """J⁽ⁿ⁾(x) for n = 0..9: SymPy's derivatives evaluated by mpmath.
 
     Exact where it matters: a derivative that is 0 at x comes out as exactly 0 (J″ of the
     sigmoid at 0, J‴ of w²) and a tiny one keeps its size (J″ of sqrt at 1e-7 is −8e9, J″ of
     atan at 1e8 is −2e-24), at any |x| (a numerical step would vanish beyond |x| ≈ 1e30). Orders
     past a derivative too large to differentiate further come from `_numerical_taylor`.
     """
-    context = mp_context(TAYLOR_DIGITS)
-    arguments = [context.mpf(v) for v in (x, *parameters)]
     others = other_names(expr, var)
     values = []
     for derivative in _symbolic_derivatives(expr, var):
-        value = precise_value(precise_function(derivative, var, others), context, *arguments)
-        if not context.isfinite(value) or isinstance(value, context.mpc):
+        value = _settled_value(precise_function(derivative, var, others), (x, *parameters))
+        if not math.isfinite(value):
             return (math.nan,) * (HIGHEST_DERIVATIVE + 1)
-        values.append(float(value))
+        values.append(value)
     if len(values) <= HIGHEST_DERIVATIVE:
         values += _numerical_taylor(expr, var, x, parameters)[len(values) :]
     return tuple(values)
+
+
+def _settled_value(function, arguments: tuple) -> float:
+    """function(*arguments) (exact floats) to 12 digits, doubling the working precision from 20
+    digits until two evaluations agree: a formula can cancel (tanh″ = −2·tanh·(1 − tanh²) at
+    −30 is 1 − (1 − 3.5e-26) at 20 digits, i.e. 0, but 1.4e-25). nan if it never settles by
+    1280 digits, or where J⁽ⁿ⁾ is not a real number."""
+    previous = None
+    digits = TAYLOR_DIGITS
+    while digits <= 1280:
+        context = mp_context(digits)
+        value = precise_value(function, context, *(context.mpf(a) for a in arguments))
+        if not context.isfinite(value) or isinstance(value, context.mpc):
+            return math.nan
+        if previous is not None and (
+            value == previous or abs(value - previous) <= TAYLOR_AGREEMENT * abs(value)
+        ):
+            return float(value)
+        previous, digits = value, 2 * digits
+    return math.nan
 
 
 def _numerical_taylor(expr: sympy.Expr, var: str, x: float, parameters: tuple) -> tuple:
