@@ -4,6 +4,7 @@ import streamlit as st
 
 from derivcore.graph import GRAPH_PRESETS, chain_rule_product, nudge_check
 from ui.cache import graph_with_check
+from ui.messages import show_problem
 from ui.sidebar import current_inputs
 
 inputs = current_inputs()
@@ -32,11 +33,11 @@ if fn is None or inputs.point is None:
 values = {**inputs.values, inputs.var: inputs.point}
 built, problem = graph_with_check(fn.expr, values, inputs.cache_key, str(inputs.point))
 if problem:
-    st.warning(problem)
+    show_problem(problem)
     st.stop()
 graph, checks = built
 for note in graph.problems:
-    st.warning(note)
+    show_problem(note)
 
 names = [node.name for node in graph.nodes]
 picked = st.selectbox(

@@ -8,6 +8,7 @@ from derivcore.finite_differences import SCHEMES
 from derivcore.numeric import DTYPES
 from derivcore.sweep_csv import sweep_to_csv
 from ui.cache import error_sweep_for
+from ui.messages import show_problem
 from ui.sidebar import current_inputs
 
 inputs = current_inputs()
@@ -50,7 +51,7 @@ for scheme in schemes:
     for dtype in dtypes:
         for note in (sweep.not_applicable(scheme, dtype), sweep.nan_reason(scheme, dtype)):
             if note:
-                st.info(f"{SCHEME_LABELS[scheme]}, {dtype}: {note}")
+                show_problem(f"{SCHEME_LABELS[scheme]}, {dtype}: {note}", "info")
 
 st.subheader("Best ε, measured and predicted")
 rows = []

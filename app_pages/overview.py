@@ -6,6 +6,7 @@ from derivcore.figures import curve_figure, error_figure
 from derivcore.nudge import nudge, python_repr
 from derivcore.symbolic import to_latex
 from ui.cache import error_sweep_for, exact_derivative
+from ui.messages import show_problem
 from ui.sidebar import current_inputs
 
 inputs = current_inputs()
@@ -33,7 +34,7 @@ with formulas:
         if exact.defined:
             st.latex(rf"J'({to_latex(inputs.point)}) = {exact.latex}")
         else:
-            st.warning(exact.message)
+            show_problem(exact.message)
 
 with arithmetic:
     st.markdown("**Arithmetically** (the lab's nudge, in Python's float64)")
