@@ -65,6 +65,7 @@ with right:
         f"∂J/∂{picked:<6} = {check.grad!r}\n"
         f"relative difference = {check.relative_difference:.1e}",
         language=None,
+        wrap_lines=True,
     )
 
 st.subheader("The gradient, and a gradient check")

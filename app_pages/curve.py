@@ -6,6 +6,7 @@ import streamlit as st
 from derivcore.curves import default_window
 from derivcore.figures import curve_figure
 from ui.sidebar import current_inputs
+from ui.theme import figure_theme
 
 inputs = current_inputs()
 fn, var = inputs.function, inputs.var
@@ -26,10 +27,13 @@ view = f"{fn.text}@{inputs.point}"
 lo = window[0].number_input(f"{var} from", value=lo_default, key=f"lo:{view}", format="%g")
 hi = window[1].number_input(f"{var} to", value=hi_default, key=f"hi:{view}", format="%g")
 show_derivative = window[2].toggle(f"Show J′({var})", key="show_derivative")
-step = window[3].select_slider(
+# A radio, not a select_slider: the slider's value label is drawn in the theme's red, which has
+# 3.9:1 contrast on the dark background.
+step = window[3].radio(
     "Shrink ε (secant step)",
     options=["sidebar ε", "1", "0.5", "0.2", "0.1", "0.05", "0.01", "0.001"],
     key="curve_eps",
+    horizontal=True,
     help="Pick a step to see the secant for it; 'sidebar ε' uses the ε in the sidebar.",
 )
 eps = inputs.eps if step == "sidebar ε" else float(step)
@@ -51,6 +55,7 @@ st.plotly_chart(
         hi,
         show_derivative=show_derivative,
         values=inputs.values,
+        theme=figure_theme(),
     ),
     key="curve_plot",
 )

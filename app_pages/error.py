@@ -10,6 +10,7 @@ from derivcore.sweep_csv import sweep_to_csv
 from ui.cache import error_sweep_for
 from ui.messages import show_problem
 from ui.sidebar import current_inputs
+from ui.theme import figure_theme
 
 inputs = current_inputs()
 fn, var = inputs.function, inputs.var
@@ -44,7 +45,14 @@ sweep = error_sweep_for(
     fn, inputs.x, inputs.values, inputs.cache_key, tuple(schemes), tuple(dtypes), step_trick
 )
 st.plotly_chart(
-    error_figure(sweep, inputs.eps, kind=kind, show_model=show_model, show_exact=show_exact),
+    error_figure(
+        sweep,
+        inputs.eps,
+        kind=kind,
+        show_model=show_model,
+        show_exact=show_exact,
+        theme=figure_theme(),
+    ),
     key="error_plot",
 )
 for scheme in schemes:

@@ -54,7 +54,9 @@ with st.form(key=f"answer_form:{choice}:{text}"):
         key=f"answer:{choice}:{text}",
         placeholder="for example 2*w, or 3w^2 - 1/w^2",
     )
-    submitted = st.form_submit_button("Check my answer", type="primary")
+    # Not type="primary": white on the dark theme's red (light enough for the ε slider's label on
+    # the dark sidebar) would have 2.8:1 contrast.
+    submitted = st.form_submit_button("Check my answer")
 if submitted and answer.strip():
     result, problem = checked_answer(expr, answer, var, domain)
     if problem:

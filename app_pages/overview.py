@@ -8,6 +8,7 @@ from derivcore.symbolic import to_latex
 from ui.cache import error_sweep_for, exact_derivative
 from ui.messages import show_problem
 from ui.sidebar import current_inputs
+from ui.theme import figure_theme
 
 inputs = current_inputs()
 fn, var = inputs.function, inputs.var
@@ -48,16 +49,19 @@ with arithmetic:
         ]
         if exact is not None and exact.defined and exact.decimal is not None:
             lines.append(f"|k - J'({x})| = {n.error(exact.decimal):.3g}")
-        st.code("\n".join(lines), language=None)
+        st.code("\n".join(lines), language=None, wrap_lines=True)
     else:
         st.info("Fix the point and ε in the sidebar to see the nudge.")
 
 plot_left, plot_right = st.columns(2)
+theme = figure_theme()
 if inputs.point is not None:
     with plot_left:
         eps = inputs.eps if inputs.eps is not None else 1e-3
         st.plotly_chart(
-            curve_figure(fn.expr, var, inputs.x, eps, values=inputs.values, compact=True),
+            curve_figure(
+                fn.expr, var, inputs.x, eps, values=inputs.values, compact=True, theme=theme
+            ),
             key="overview_curve",
         )
     with plot_right:
@@ -65,5 +69,6 @@ if inputs.point is not None:
             fn, inputs.x, inputs.values, inputs.cache_key, ("forward",), ("float64",)
         )
         st.plotly_chart(
-            error_figure(sweep, current_eps=inputs.eps, compact=True), key="overview_error"
+            error_figure(sweep, current_eps=inputs.eps, compact=True, theme=theme),
+            key="overview_error",
         )

@@ -45,4 +45,4 @@ def show_input_problem(label: str, text: str, message: str, position: int | None
     if position is not None and text:
         excerpt, column = caret_excerpt(text, min(position, len(text)))
         # A code block keeps the caret aligned under the character it refers to.
-        st.code(f"{excerpt}\n{' ' * column}^", language=None)
+        st.code(f"{excerpt}\n{' ' * column}^", language=None, wrap_lines=True)

@@ -1,0 +1,123 @@
+"""In Chromium, as a class uses the app: accessibility (axe-core, WCAG 2.1 A/AA) at laptop and
+phone size, plot text contrast and plots that follow the viewer's light or dark theme, and
+messages rendered as text."""
+
+import re
+
+import pytest
+from browser_support import (
+    A11Y_PAGES,
+    VIEWPORTS,
+    axe_violations,
+    chromium,
+    open_page,
+    running_app,
+    wait_until_idle,
+)
+
+from derivcore.plot_theme import contrast_ratio
+
+pytestmark = pytest.mark.browser
+
+# Each chart's background (plotly paints it on its main SVG) and the fill of every text in it.
+_PLOT_TEXT = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+  .map(chart => ({
+    paper: getComputedStyle(chart.querySelector('.main-svg')).backgroundColor,
+    fills: [...chart.querySelectorAll('text')].filter(t => t.textContent.trim())
+        .map(t => [t.textContent.trim(), getComputedStyle(t).fill]),
+}))"""
+
+
+def _hex(css: str) -> str:
+    r, g, b = (int(v) for v in re.findall(r"\d+", css)[:3])
+    return f"#{r:02X}{g:02X}{b:02X}"
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+def _summary(violations):
+    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+
+
+@pytest.mark.parametrize("size", VIEWPORTS, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("path", A11Y_PAGES)
+def test_every_page_has_no_wcag_violations(browser, app_url, path, size):
+    page, errors = open_page(browser, app_url + path, *size)
+    try:
+        violations = axe_violations(page)
+        assert not violations, _summary(violations)
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("path", A11Y_PAGES)
+def test_every_page_has_no_wcag_violations_in_the_dark(browser, app_url, path):
+    page, _ = open_page(browser, app_url + path, 1366, 768, dark=True)
+    try:
+        violations = axe_violations(page)
+        assert not violations, _summary(violations)
+    finally:
+        page.close()
+
+
+# Views whose plots carry coloured text: notes under the plot, the J′ axis.
+PLOT_VIEWS = ["/", "/error?f=sigmoid(w)&at=0", "/curve?f=log(w)&at=0.05&eps=0.1", "/error"]
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+@pytest.mark.parametrize("path", PLOT_VIEWS)
+def test_plot_text_is_readable_and_plots_follow_the_theme(browser, app_url, path, dark):
+    page, _ = open_page(browser, app_url + path, 1366, 768, dark=dark)
+    try:
+        page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
+        charts = page.evaluate(_PLOT_TEXT)
+        assert charts
+        for chart in charts:
+            paper = _hex(chart["paper"])
+            # A dark page gets dark plots (not white boxes), a light page light ones.
+            assert (contrast_ratio(paper, "#000000") < 2) == dark, paper
+            for text, fill in chart["fills"]:
+                assert contrast_ratio(_hex(fill), paper) >= 4.5, (text, fill, paper)
+    finally:
+        page.close()
+
+
+def test_a_product_hint_is_rendered_as_text_not_markdown(browser, app_url):
+    page, errors = open_page(browser, app_url + "/")
+    try:
+        box = page.get_by_role("textbox", name="J(w) =")
+        box.fill("abc")
+        box.press("Enter")
+        wait_until_idle(page)
+        alert = page.locator('[data-testid="stAlert"]').first
+        assert "write a*b*c" in alert.inner_text()
+        assert alert.locator("em").count() == 0
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+def test_a_long_pasted_formula_is_kept_and_its_length_explained(browser, app_url):
+    page, errors = open_page(browser, app_url + "/")
+    try:
+        formula = "w^2+" * 80 + "w"
+        box = page.get_by_role("textbox", name="J(w) =")
+        box.fill(formula)
+        box.press("Enter")
+        wait_until_idle(page)
+        assert box.input_value() == formula
+        assert "at most 300" in page.locator('[data-testid="stAlert"]').first.inner_text()
+        assert not errors, errors
+    finally:
+        page.close()
