@@ -121,3 +121,38 @@ def test_a_long_pasted_formula_is_kept_and_its_length_explained(browser, app_url
         assert not errors, errors
     finally:
         page.close()
+
+
+# Elements of the main area wider than it, or cut by their own box (overflow hidden or scrolled).
+# Left out: the screen-reader copies (KaTeX's MathML, visually hidden labels) and the dataframes,
+# which are grids that scroll by design.
+_OVERFLOWING = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const limit = main.getBoundingClientRect().right;
+  const found = [];
+  for (const el of main.querySelectorAll('*')) {
+    if (el.closest('[data-testid="stDataFrame"], .katex-mathml')) continue;
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (!box.width || !box.height || style.visibility === 'hidden'
+        || style.clipPath === 'inset(50%)') continue;
+    const cut = el.scrollWidth > el.clientWidth + 1
+        && ['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX);
+    if (box.right > limit + 1 || cut) found.push(el.outerHTML.slice(0, 120));
+  }
+  return found;
+}"""
+LONG_VIEWS = [
+    "/?f=sin(w)%5E3*exp(w%5E2)/(1%2Bw%5E4)&at=1.5",
+    "/chain-rule?f=(w*x%2Bb-y)%5E2&at=-2&value_x=2&value_b=8&value_y=1",
+]
+
+
+@pytest.mark.parametrize("size", VIEWPORTS, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("path", A11Y_PAGES + LONG_VIEWS)
+def test_nothing_in_the_main_area_is_cut_off(browser, app_url, path, size):
+    page, _ = open_page(browser, app_url + path, *size)
+    try:
+        assert page.evaluate(_OVERFLOWING) == []
+    finally:
+        page.close()
