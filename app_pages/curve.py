@@ -3,8 +3,10 @@ tangent."""
 
 import streamlit as st
 
+from derivcore.chart_text import describe_curve_chart
 from derivcore.curves import default_window
 from derivcore.figures import curve_figure
+from ui.describe import describe_chart
 from ui.sidebar import current_inputs
 from ui.theme import figure_theme
 
@@ -58,4 +60,7 @@ st.plotly_chart(
         theme=figure_theme(),
     ),
     key="curve_plot",
+)
+describe_chart(
+    describe_curve_chart(fn.expr, var, inputs.x, eps, lo, hi, inputs.values), "curve"
 )

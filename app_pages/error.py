@@ -2,12 +2,14 @@
 
 import streamlit as st
 
+from derivcore.chart_text import describe_error_chart
 from derivcore.explain import error_explanation
 from derivcore.figures import SCHEME_LABELS, error_figure
 from derivcore.finite_differences import SCHEMES
 from derivcore.numeric import DTYPES
 from derivcore.sweep_csv import sweep_to_csv
 from ui.cache import error_sweep_for
+from ui.describe import describe_chart
 from ui.messages import show_problem
 from ui.sidebar import current_inputs
 from ui.theme import figure_theme
@@ -55,6 +57,7 @@ st.plotly_chart(
     ),
     key="error_plot",
 )
+describe_chart(describe_error_chart(sweep, kind), "error")
 for scheme in schemes:
     for dtype in dtypes:
         for note in (sweep.not_applicable(scheme, dtype), sweep.nan_reason(scheme, dtype)):

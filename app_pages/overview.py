@@ -2,10 +2,12 @@
 
 import streamlit as st
 
+from derivcore.chart_text import describe_curve_chart, describe_error_chart
 from derivcore.figures import curve_figure, error_figure
 from derivcore.nudge import nudge, python_repr
 from derivcore.symbolic import to_latex
 from ui.cache import error_sweep_for, exact_derivative
+from ui.describe import describe_chart
 from ui.messages import show_problem
 from ui.sidebar import current_inputs
 from ui.theme import figure_theme
@@ -64,6 +66,9 @@ if inputs.point is not None:
             ),
             key="overview_curve",
         )
+        describe_chart(
+            describe_curve_chart(fn.expr, var, inputs.x, eps, values=inputs.values), "curve"
+        )
     with plot_right:
         sweep = error_sweep_for(
             fn, inputs.x, inputs.values, inputs.cache_key, ("forward",), ("float64",)
@@ -72,3 +77,4 @@ if inputs.point is not None:
             error_figure(sweep, current_eps=inputs.eps, compact=True, theme=theme),
             key="overview_error",
         )
+        describe_chart(describe_error_chart(sweep), "error")
