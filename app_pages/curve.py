@@ -28,13 +28,14 @@ window = st.columns([1, 1, 1, 2])
 view = f"{fn.text}@{inputs.point}"
 lo = window[0].number_input(f"{var} from", value=lo_default, key=f"lo:{view}", format="%g")
 hi = window[1].number_input(f"{var} to", value=hi_default, key=f"hi:{view}", format="%g")
-show_derivative = window[2].toggle(f"Show J′({var})", key="show_derivative")
+show_derivative = window[2].toggle(f"Show J′({var})", key="show_derivative", bind="query-params")
 # A radio, not a select_slider: the slider's value label is drawn in the theme's red, which has
 # 3.9:1 contrast on the dark background.
 step = window[3].radio(
     "Shrink ε (secant step)",
     options=["sidebar ε", "1", "0.5", "0.2", "0.1", "0.05", "0.01", "0.001"],
     key="curve_eps",
+    bind="query-params",
     horizontal=True,
     help="Pick a step to see the secant for it; 'sidebar ε' uses the ε in the sidebar.",
 )
@@ -61,6 +62,4 @@ st.plotly_chart(
     ),
     key="curve_plot",
 )
-describe_chart(
-    describe_curve_chart(fn.expr, var, inputs.x, eps, lo, hi, inputs.values), "curve"
-)
+describe_chart(describe_curve_chart(fn.expr, var, inputs.x, eps, lo, hi, inputs.values), "curve")

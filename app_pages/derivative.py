@@ -43,7 +43,7 @@ if len(fn.variables) > 1:
             st.latex(rf"\frac{{\partial J}}{{\partial {other}}} = {to_latex(result)}")
 
 st.subheader("Higher derivatives")
-order = st.slider("Order n", min_value=1, max_value=10, value=2, key="order")
+order = st.slider("Order n", min_value=1, max_value=10, value=2, key="order", bind="query-params")
 result, message = derivative_of_order(fn, fn.text, var, order)
 if message:
     show_problem(message)
@@ -55,7 +55,9 @@ st.caption(
     f"The lab's `dJ_dw.subs([({var}, 2)])`, at every point below, next to the arithmetic "
     f"k = (J({var}+ε) − J({var}))/ε for the sidebar's ε."
 )
-points_text = st.text_input("Points (separated by commas)", value="2, 3, -3", key="points")
+points_text = st.text_input(
+    "Points (separated by commas)", value="2, 3, -3", key="points", bind="query-params"
+)
 try:
     points = parse_points(points_text, var)
 except ExpressionError as err:

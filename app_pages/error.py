@@ -24,20 +24,32 @@ if fn is None or inputs.point is None:
 
 controls = st.columns([3, 2, 2])
 schemes = controls[0].multiselect(
-    "Schemes", SCHEMES, default=["forward"], format_func=SCHEME_LABELS.get, key="schemes"
+    "Schemes",
+    SCHEMES,
+    default=["forward"],
+    format_func=SCHEME_LABELS.get,
+    key="schemes",
+    bind="query-params",
 )
-dtypes = controls[1].multiselect("Precisions", DTYPES, default=["float64"], key="dtypes")
+dtypes = controls[1].multiselect(
+    "Precisions", DTYPES, default=["float64"], key="dtypes", bind="query-params"
+)
 kind = controls[2].radio(
     "Show",
     ["abs", "rel"],
     key="error_kind",
+    bind="query-params",
     horizontal=True,
     format_func={"abs": "absolute error", "rel": "relative error"}.get,
 )
 toggles = st.columns(3)
-show_model = toggles[0].toggle("Error model (dashed)", value=True, key="show_model")
-show_exact = toggles[1].toggle("Exact arithmetic (no floating point)", key="show_exact")
-step_trick = toggles[2].toggle("Step trick h′ = (w + h) − w", key="step_trick")
+show_model = toggles[0].toggle(
+    "Error model (dashed)", value=True, key="show_model", bind="query-params"
+)
+show_exact = toggles[1].toggle(
+    "Exact arithmetic (no floating point)", key="show_exact", bind="query-params"
+)
+step_trick = toggles[2].toggle("Step trick h′ = (w + h) − w", key="step_trick", bind="query-params")
 
 if not schemes or not dtypes:
     st.info("Pick at least one scheme and one precision.")

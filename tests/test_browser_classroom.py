@@ -156,3 +156,45 @@ def test_nothing_in_the_main_area_is_cut_off(browser, app_url, path, size):
         assert page.evaluate(_OVERFLOWING) == []
     finally:
         page.close()
+
+
+# A link copied from each page, opened in a fresh browser: the page's own options come back.
+def test_an_error_page_link_restores_its_options(browser, app_url):
+    query = (
+        "schemes=forward&schemes=central&dtypes=float32&error_kind=relative+error"
+        "&show_model=false&show_exact=true&step_trick=true"
+    )
+    page, errors = open_page(browser, f"{app_url}/error?{query}")
+    try:
+        chips = page.locator('[data-testid="stMultiSelect"] [title]').all_inner_texts()
+        assert [chip for chip in chips if chip] == ["forward", "central", "float32"]
+        assert page.get_by_role("radio", name="relative error").is_checked()
+        assert not page.get_by_label("Error model (dashed)").is_checked()
+        assert page.get_by_label("Exact arithmetic (no floating point)").is_checked()
+        assert page.get_by_label("Step trick h′ = (w + h) − w").is_checked()
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+def test_a_derivative_page_link_restores_its_options(browser, app_url):
+    page, errors = open_page(browser, f"{app_url}/derivative?order=4&points=1%2C+2")
+    try:
+        assert page.get_by_role("slider", name="Order n").input_value() == "4"
+        box = page.get_by_role("textbox", name="Points (separated by commas)")
+        assert box.input_value() == "1, 2"
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+def test_a_curve_page_link_restores_its_options(browser, app_url):
+    page, errors = open_page(browser, f"{app_url}/curve?show_derivative=true&curve_eps=0.5")
+    try:
+        assert page.get_by_label("Show J′(w)").is_checked()
+        assert page.get_by_role("radio", name="0.5", exact=True).is_checked()
+        assert "secant for ε = 0.5" in page.locator('[data-testid="stPlotlyChart"]').inner_text()
+        assert not errors, errors
+    finally:
+        page.close()
+
