@@ -3,6 +3,7 @@ phone size, plot text contrast and plots that follow the viewer's light or dark 
 messages rendered as text."""
 
 import re
+import subprocess
 
 import pytest
 from browser_support import (
@@ -198,3 +199,39 @@ def test_a_curve_page_link_restores_its_options(browser, app_url):
     finally:
         page.close()
 
+
+
+def _decoded_qr(page, image, tmp_path) -> str:
+    png = page.request.get(image.get_attribute("src")).body()
+    (tmp_path / "qr.png").write_bytes(png)
+    result = subprocess.run(
+        ["zbarimg", "--raw", "-q", str(tmp_path / "qr.png")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_the_share_panel_qr_code_decodes_to_the_link_of_the_view(browser, app_url, tmp_path):
+    view = f"{app_url}/error?schemes=forward&schemes=central&dtypes=float32&present=true"
+    page, errors = open_page(browser, view, 1280, 720)
+    try:
+        page.get_by_text("Share this view").click()
+        small = page.locator('[data-testid="stSidebar"] img[alt^="QR code of"]')
+        small.wait_for()
+        assert _decoded_qr(page, small, tmp_path) == page.url
+        assert "present=true" in page.url and "dtypes=float32" in page.url
+        # For the back of the hall: the large code, whole on a 1280×720 projector.
+        page.get_by_role("button", name="Show the QR code large").click()
+        large = page.locator('[role="dialog"] img[alt^="QR code of"]')
+        large.wait_for()
+        box = large.bounding_box()
+        assert box["width"] >= 400 and box["y"] + box["height"] <= 720
+        assert _decoded_qr(page, large, tmp_path) == page.url
+        # Presentation mode: the page's type is larger than the 16 px default.
+        size = page.evaluate("getComputedStyle(document.documentElement).fontSize")
+        assert float(size.rstrip("px")) >= 20
+        assert not errors, errors
+    finally:
+        page.close()
