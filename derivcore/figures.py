@@ -104,30 +104,35 @@ class _Builder:
                 showarrow=False,
                 font={**_NOTE_FONT, "color": VERMILLION},
             )
-        spec = {
-            "template": "none",
-            "paper_bgcolor": "white",
-            "plot_bgcolor": "white",
-            "font": font,
-            "height": (_COMPACT_HEIGHT if compact else _HEIGHT) + note_lines,
-            "margin": {"l": 70, "r": 20, "t": 30 if compact else 50, "b": 60 + note_lines},
-            "legend": {
-                "orientation": "h",
-                "yanchor": "bottom",
-                "y": 1.02,
-                "xanchor": "left",
-                "x": 0,
-                "font": {"size": 12} if compact else {"size": 14},
+        return go.Figure(
+            data=self.traces,
+            # The theme recolours (and for a projector enlarges) the figure for its background.
+            layout=self.theme.applied(
+                self.traces,
+                {
+                "template": "none",
+                "paper_bgcolor": "white",
+                "plot_bgcolor": "white",
+                "font": font,
+                "height": (_COMPACT_HEIGHT if compact else _HEIGHT) + note_lines,
+                "margin": {"l": 70, "r": 20, "t": 30 if compact else 50, "b": 60 + note_lines},
+                "legend": {
+                    "orientation": "h",
+                    "yanchor": "bottom",
+                    "y": 1.02,
+                    "xanchor": "left",
+                    "x": 0,
+                    "font": {"size": 12} if compact else {"size": 14},
+                },
+                "hoverlabel": {"font": {"size": 14}},
+                "xaxis": {**axis_style, **xaxis},
+                "yaxis": {**axis_style, **yaxis},
+                "shapes": self.shapes,
+                "annotations": self.annotations,
+                **layout,
             },
-            "hoverlabel": {"font": {"size": 14}},
-            "xaxis": {**axis_style, **xaxis},
-            "yaxis": {**axis_style, **yaxis},
-            "shapes": self.shapes,
-            "annotations": self.annotations,
-            **layout,
-        }
-        self.theme.apply(spec, self.traces)
-        return go.Figure(data=self.traces, layout=spec)
+            ),
+        )
 
 
 def _robust_range(y: np.ndarray, must_show: list[float]) -> list[float] | None:

@@ -1,10 +1,10 @@
 """Light and dark looks for the figures, readable on their own background.
 
-Figures are written with the Okabe–Ito colours as they read on white. A `PlotTheme` maps them for
-its background in one place (`PlotTheme.apply`): the palette's black becomes the theme's ink (white
-on a dark page), text gets at least WCAG's 4.5:1 contrast (coloured text is darkened or lightened
-until it does, keeping its hue), and a `scale` enlarges type, lines' surroundings and height for
-a projector.
+Figures are written with the Okabe–Ito colours as they read on white. A `PlotTheme` maps them
+for its background in one place (`PlotTheme.applied`): the palette's black becomes the theme's
+ink (white on a dark page), text gets at least WCAG's 4.5:1 contrast (coloured text is darkened
+or lightened until it does, keeping its hue), and a `scale` > 1 enlarges type, margins and height
+for a projector.
 
 Contrast is WCAG 2.1's: (L1 + 0.05) / (L2 + 0.05) of the relative luminances
 L = 0.2126 R + 0.7152 G + 0.0722 B of the linearised sRGB channels.
@@ -92,8 +92,9 @@ class PlotTheme:
             return self.text
         return readable(colour, self.background)
 
-    def apply(self, layout: dict, traces: list[dict]) -> None:
-        """Recolour (and for `scale` > 1 enlarge) a figure given as plain dicts, in place."""
+    def applied(self, traces: list[dict], layout: dict) -> dict:
+        """Recolour (and for `scale` > 1 enlarge) a figure given as plain dicts, in place;
+        returns the layout."""
         layout.update(
             paper_bgcolor=self.background,
             plot_bgcolor=self.background,
@@ -130,6 +131,7 @@ class PlotTheme:
                     outline = trace["marker"]["line"]
                     if "color" in outline:
                         outline["color"] = self.line_colour(outline["color"])
+        return layout
 
     def _font(self, font: dict | None) -> dict:
         font = dict(font or {})
