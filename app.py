@@ -8,7 +8,10 @@ import pandas  # noqa: F401
 import streamlit as st
 
 from derivcore.bounded import warm_up
+from ui.share import render_share_panel
 from ui.sidebar import render_sidebar
+from ui.style import apply_page_style
+from ui.theme import presenting
 
 # A local favicon: a Material icon would be fetched from Google's font servers, which hosted
 # classrooms behind a firewall (and our CI) cannot reach.
@@ -48,4 +51,6 @@ pages = st.navigation(
 )
 warm_up()  # start the SymPy worker processes with the server, not on a student's first request
 render_sidebar()
+render_share_panel(pages.url_path)
+apply_page_style(presentation=presenting())
 pages.run()

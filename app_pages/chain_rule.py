@@ -5,6 +5,7 @@ import streamlit as st
 from derivcore.graph import GRAPH_PRESETS, chain_rule_product, gradient_check, nudge_check
 from ui.beyond import notebook_button
 from ui.cache import graph_with_check
+from ui.messages import show_problem
 from ui.sidebar import current_inputs
 from ui.verdict import show_point_verdict
 
@@ -37,11 +38,11 @@ singular = show_point_verdict(inputs)
 values = {**inputs.values, inputs.var: inputs.x if singular else inputs.point}
 built, problem = graph_with_check(fn.expr, values, inputs.cache_key, str(inputs.point))
 if problem:
-    st.warning(problem)
+    show_problem(problem)
     st.stop()
 graph, checks = built
 for note in graph.problems:
-    st.warning(note)
+    show_problem(note)
 
 names = [node.name for node in graph.nodes]
 picked = st.selectbox(
@@ -69,6 +70,7 @@ with right:
         f"∂J/∂{picked:<6} = {check.grad!r}\n"
         f"relative difference = {check.relative_difference:.1e}",
         language=None,
+        wrap_lines=True,
     )
 
 st.subheader("The gradient, and a gradient check")

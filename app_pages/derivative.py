@@ -9,7 +9,7 @@ from derivcore.nudge import compare_at_points, python_repr
 from derivcore.symbolic import to_latex
 from ui.cache import derivation_steps, derivative_of_order, exact_derivative
 from ui.derivation import show_steps
-from ui.messages import show_input_problem
+from ui.messages import show_input_problem, show_problem
 from ui.sidebar import current_inputs
 
 inputs = current_inputs()
@@ -30,7 +30,7 @@ simple.latex(rf"\frac{{\partial J}}{{\partial {var}}} = {fn.derivative_latex}")
 steps, problem = derivation_steps(fn.expr, fn.text, var)
 with st.expander("How to get there, rule by rule"):
     if problem:
-        st.warning(problem)
+        show_problem(problem)
     show_steps(steps or [])
 
 if len(fn.variables) > 1:
@@ -38,15 +38,15 @@ if len(fn.variables) > 1:
     for other in fn.variables:
         result, message = derivative_of_order(fn, fn.text, other, 1)
         if message:
-            st.warning(f"∂J/∂{other}: {message}")
+            show_problem(f"∂J/∂{other}: {message}")
         else:
             st.latex(rf"\frac{{\partial J}}{{\partial {other}}} = {to_latex(result)}")
 
 st.subheader("Higher derivatives")
-order = st.slider("Order n", min_value=1, max_value=10, value=2, key="order")
+order = st.slider("Order n", min_value=1, max_value=10, value=2, key="order", bind="query-params")
 result, message = derivative_of_order(fn, fn.text, var, order)
 if message:
-    st.warning(message)
+    show_problem(message)
 else:
     st.latex(rf"\frac{{\partial^{{{order}}} J}}{{\partial {var}^{{{order}}}}} = {to_latex(result)}")
 
@@ -55,7 +55,9 @@ st.caption(
     f"The lab's `dJ_dw.subs([({var}, 2)])`, at every point below, next to the arithmetic "
     f"k = (J({var}+ε) − J({var}))/ε for the sidebar's ε."
 )
-points_text = st.text_input("Points (separated by commas)", value="2, 3, -3", key="points")
+points_text = st.text_input(
+    "Points (separated by commas)", value="2, 3, -3", key="points", bind="query-params"
+)
 try:
     points = parse_points(points_text, var)
 except ExpressionError as err:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from derivcore.beyond_v import BEYOND_LABELS, BEYOND_METHODS, explanation, tableau_rows
+from derivcore.chart_text import describe_error_chart
 from derivcore.explain import error_explanation
 from derivcore.figures import SCHEME_LABELS, error_figure
 from derivcore.finite_differences import SCHEMES
@@ -11,7 +12,10 @@ from derivcore.numeric import DTYPES
 from derivcore.sweep_csv import sweep_to_csv
 from ui.beyond import beyond_for, notebook_button
 from ui.cache import error_sweep_for
+from ui.describe import describe_chart
+from ui.messages import show_problem
 from ui.sidebar import current_inputs
+from ui.theme import figure_theme
 from ui.verdict import show_point_verdict
 
 inputs = current_inputs()
@@ -25,24 +29,37 @@ show_point_verdict(inputs)
 
 controls = st.columns([3, 2, 2])
 schemes = controls[0].multiselect(
-    "Schemes", SCHEMES, default=["forward"], format_func=SCHEME_LABELS.get, key="schemes"
+    "Schemes",
+    SCHEMES,
+    default=["forward"],
+    format_func=SCHEME_LABELS.get,
+    key="schemes",
+    bind="query-params",
 )
-dtypes = controls[1].multiselect("Precisions", DTYPES, default=["float64"], key="dtypes")
+dtypes = controls[1].multiselect(
+    "Precisions", DTYPES, default=["float64"], key="dtypes", bind="query-params"
+)
 kind = controls[2].radio(
     "Show",
     ["abs", "rel"],
     key="error_kind",
+    bind="query-params",
     horizontal=True,
     format_func={"abs": "absolute error", "rel": "relative error"}.get,
 )
 toggles = st.columns(3)
-show_model = toggles[0].toggle("Error model (dashed)", value=True, key="show_model")
-show_exact = toggles[1].toggle("Exact arithmetic (no floating point)", key="show_exact")
-step_trick = toggles[2].toggle("Step trick h′ = (w + h) − w", key="step_trick")
+show_model = toggles[0].toggle(
+    "Error model (dashed)", value=True, key="show_model", bind="query-params"
+)
+show_exact = toggles[1].toggle(
+    "Exact arithmetic (no floating point)", key="show_exact", bind="query-params"
+)
+step_trick = toggles[2].toggle("Step trick h′ = (w + h) − w", key="step_trick", bind="query-params")
 beyond_methods = st.multiselect(
     "Beyond the V: how real tools get derivatives right",
     BEYOND_METHODS,
     key="beyond",
+    bind="query-params",
     format_func=BEYOND_LABELS.get,
     placeholder="automatic differentiation, Richardson extrapolation, the automatic step",
 )
@@ -55,15 +72,19 @@ sweep, problem = error_sweep_for(
     fn, inputs.x, inputs.values, inputs.cache_key, tuple(schemes), tuple(dtypes), step_trick
 )
 if sweep is None:
-    st.warning(problem)
+    show_problem(problem)
     st.stop()
-figure = error_figure(sweep, inputs.eps, kind=kind, show_model=show_model, show_exact=show_exact)
+theme = figure_theme()
+figure = error_figure(
+    sweep, inputs.eps, kind=kind, show_model=show_model, show_exact=show_exact, theme=theme
+)
 beyond = beyond_for(sweep, inputs, tuple(beyond_methods), kind) if beyond_methods else None
 if beyond:
-    add_beyond_the_v(figure, beyond, sweep.eps)
+    add_beyond_the_v(figure, beyond, sweep.eps, theme)
 st.plotly_chart(figure, key="error_plot")
+describe_chart(describe_error_chart(sweep, kind), "error")
 for note in beyond.notes if beyond else ():
-    st.info(note)
+    show_problem(note, "info")
 for scheme in schemes:
     for dtype in dtypes:
         for note in (
@@ -72,7 +93,7 @@ for scheme in schemes:
             sweep.misleading_k_reason(scheme, dtype),
         ):
             if note:
-                st.info(f"{SCHEME_LABELS[scheme]}, {dtype}: {note}")
+                show_problem(f"{SCHEME_LABELS[scheme]}, {dtype}: {note}", "info")
 
 st.subheader("Best ε, measured and predicted")
 rows = []

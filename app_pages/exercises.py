@@ -6,7 +6,7 @@ from derivcore.exercises import EXERCISES, LEVELS, get_exercise
 from derivcore.symbolic import to_latex
 from ui.cache import checked_answer, derivation_steps
 from ui.derivation import show_steps
-from ui.messages import show_input_problem
+from ui.messages import plain, show_input_problem, show_problem
 from ui.sidebar import current_inputs
 
 CUSTOM = "custom"
@@ -21,7 +21,7 @@ labels[CUSTOM] = "Your own: the function in the sidebar"
 # bound selectbox would put its long label there instead.
 requested = st.query_params.get("exercise")
 if requested is not None and requested not in ids:
-    st.warning(f"There is no exercise called '{requested}', so here is the first one.")
+    show_problem(f"There is no exercise called '{requested}', so here is the first one.")
 choice = st.selectbox(
     "Exercise",
     ids,
@@ -54,19 +54,21 @@ with st.form(key=f"answer_form:{choice}:{text}"):
         key=f"answer:{choice}:{text}",
         placeholder="for example 2*w, or 3w^2 - 1/w^2",
     )
-    submitted = st.form_submit_button("Check my answer", type="primary")
+    # Not type="primary": white on the dark theme's red (light enough for the ε slider's label on
+    # the dark sidebar) would have 2.8:1 contrast.
+    submitted = st.form_submit_button("Check my answer")
 if submitted and answer.strip():
     result, problem = checked_answer(expr, answer, var, domain)
     if problem:
-        st.warning(problem)
+        show_problem(problem)
     elif result.correct:
-        st.success(result.message, icon=":material/check_circle:")
+        st.success(plain(result.message), icon=":material/check_circle:")
         score[(choice, text)] = True
     else:
         if result.position is not None:
             show_input_problem("Your answer", answer, result.message, result.position)
         else:
-            st.error(result.message, icon=":material/cancel:")
+            st.error(plain(result.message), icon=":material/cancel:")
         score.setdefault((choice, text), False)
 elif submitted:
     st.info("Type your answer in the box first.")
@@ -76,7 +78,7 @@ hints_key = f"hints:{choice}:{text}"
 shown = st.session_state.setdefault(hints_key, 0)
 hint_column, solution_column, _ = st.columns([1, 1, 3])
 if problem:
-    st.warning(problem)
+    show_problem(problem)
 elif steps:
     if hint_column.button("Hint: next step", disabled=shown >= len(steps)):
         st.session_state[hints_key] = shown = shown + 1

@@ -21,10 +21,10 @@ for example in LAB_EXAMPLES:
     code, symbolic = st.columns(2)
     with code:
         st.markdown("**The lab's arithmetic**")
-        st.code(example.code, language="python")
+        st.code(example.code, language=None, wrap_lines=True)
         printed = lab_arithmetic(example).printed
         st.markdown("**What Python prints**")
-        st.code(printed, language=None)
+        st.code(printed, language=None, wrap_lines=True)
         if printed.strip() != example.lab_line:
             st.caption(f"The lab's text shows: `{example.lab_line}`")
     with symbolic:

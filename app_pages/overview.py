@@ -3,12 +3,16 @@
 import streamlit as st
 
 from derivcore.autodiff import backprop
+from derivcore.chart_text import describe_curve_chart, describe_error_chart
 from derivcore.figures import curve_figure, error_figure
 from derivcore.nudge import nudge, python_repr
 from derivcore.symbolic import to_latex
 from ui.beyond import notebook_button
 from ui.cache import error_sweep_for, exact_derivative, graph_with_check
+from ui.describe import describe_chart
+from ui.messages import show_problem
 from ui.sidebar import current_inputs
+from ui.theme import figure_theme
 from ui.verdict import show_point_verdict
 
 inputs = current_inputs()
@@ -50,14 +54,14 @@ with arithmetic:
         ]
         if exact is not None and exact.defined and exact.decimal is not None:
             lines.append(f"|k - J'({x})| = {n.error(exact.decimal):.3g}")
-        st.code("\n".join(lines), language=None)
+        st.code("\n".join(lines), language=None, wrap_lines=True)
         st.markdown("**Automatically** (backprop through J's computation graph, in float64)")
         built, problem = graph_with_check(
             fn.expr, {**inputs.values, var: inputs.point}, inputs.cache_key, str(inputs.point)
         )
         graph = built[0] if built else None
         if graph is None or graph.problems:
-            st.info(f"No backprop here: {problem or graph.problems[0]}")
+            show_problem(f"No backprop here: {problem or graph.problems[0]}", "info")
         else:
             ad = backprop(graph, "float64", {**inputs.values, var: inputs.x})
             ad_lines = [
@@ -65,26 +69,34 @@ with arithmetic:
             ]
             if exact is not None and exact.defined and exact.decimal is not None:
                 ad_lines.append(f"|backprop - J'({x})| = {ad.error(var, exact.decimal):.3g}")
-            st.code("\n".join(ad_lines), language=None)
+            st.code("\n".join(ad_lines), language=None, wrap_lines=True)
     else:
         st.info("Fix the point and ε in the sidebar to see the nudge.")
 
 plot_left, plot_right = st.columns(2)
+theme = figure_theme()
 if inputs.point is not None:
     with plot_left:
         eps = inputs.eps if inputs.eps is not None else 1e-3
         st.plotly_chart(
-            curve_figure(fn.expr, var, inputs.x, eps, values=inputs.values, compact=True),
+            curve_figure(
+                fn.expr, var, inputs.x, eps, values=inputs.values, compact=True, theme=theme
+            ),
             key="overview_curve",
+        )
+        describe_chart(
+            describe_curve_chart(fn.expr, var, inputs.x, eps, values=inputs.values), "curve"
         )
     with plot_right:
         sweep, problem = error_sweep_for(
             fn, inputs.x, inputs.values, inputs.cache_key, ("forward",), ("float64",)
         )
         if sweep is None:
-            st.warning(problem)
+            show_problem(problem)
         else:
             st.plotly_chart(
-                error_figure(sweep, current_eps=inputs.eps, compact=True), key="overview_error"
+                error_figure(sweep, current_eps=inputs.eps, compact=True, theme=theme),
+                key="overview_error",
             )
+            describe_chart(describe_error_chart(sweep), "error")
 notebook_button(inputs, "overview")

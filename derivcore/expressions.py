@@ -190,19 +190,23 @@ def _unknown_name_message(name: str, called: bool) -> str:
     )
 
 
+def _number_only_message(name: str) -> str:
+    return f"Only a number is expected here (such as 3, -0.5 or pi/4); found '{name}'."
+
+
 def _classify_name(name: str, start: int, called: bool, variables: list[str] | None) -> str:
     if name in _FUNCTION_NAMES:
         return "function"
     if name in _CONSTANTS:
         return "constant"
+    if variables == [] and name.lower() not in _FUNCTION_NAMES and name.lower() not in _CONSTANTS:
+        # A point or a step: advice about writing products of variables would mislead here.
+        raise ExpressionError(_number_only_message(name), start)
     if not _SYMBOL.fullmatch(name):
         raise ExpressionError(_unknown_name_message(name, called), start)
     if variables is not None and name not in variables:
         if not variables:
-            raise ExpressionError(
-                f"Only a number is expected here (such as 3, -0.5 or pi/4); found '{name}'.",
-                start,
-            )
+            raise ExpressionError(_number_only_message(name), start)
         raise ExpressionError(
             f"This function may only use {_describe_allowed(variables)}; found {name}.", start
         )

@@ -21,6 +21,7 @@ from derivcore.curves import (
     tangent_line,
     tangent_slope,
 )
+from derivcore.plot_theme import LIGHT, PlotTheme
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with any colour-vision deficiency.
 BLACK = "#000000"
@@ -54,8 +55,8 @@ class _Builder:
     incrementally cost ~100 ms for the error plot, one construction ~15 ms.
     """
 
-    def __init__(self, compact: bool):
-        self.compact = compact
+    def __init__(self, compact: bool, theme: PlotTheme = LIGHT):
+        self.compact, self.theme = compact, theme
         self.traces: list[dict] = []
         self.shapes: list[dict] = []
         self.annotations: list[dict] = []
@@ -105,7 +106,10 @@ class _Builder:
             )
         return go.Figure(
             data=self.traces,
-            layout={
+            # The theme recolours (and for a projector enlarges) the figure for its background.
+            layout=self.theme.applied(
+                self.traces,
+                {
                 "template": "none",
                 "paper_bgcolor": "white",
                 "plot_bgcolor": "white",
@@ -127,6 +131,7 @@ class _Builder:
                 "annotations": self.annotations,
                 **layout,
             },
+            ),
         )
 
 
@@ -160,6 +165,7 @@ def curve_figure(
     show_derivative: bool = False,
     values: dict | None = None,
     compact: bool = False,
+    theme: PlotTheme = LIGHT,
 ) -> go.Figure:
     """J on [lo, hi] (default: `default_window`) with the tangent at x0 (slope J′(x0)), the secant
     through x0 and x0 + ε (slope k = (J(x0 + ε) − J(x0))/ε as the lab computes it), both points
@@ -177,7 +183,7 @@ def curve_figure(
     at = f"{var} = {_fmt(x0)}"
     hover = f"{var} = %{{x:.10g}}<br>J = %{{y:.10g}}<extra></extra>"
 
-    fig = _Builder(compact)
+    fig = _Builder(compact, theme)
     curve = sample_curve(expr, var, lo, hi, values=values)
     fig.scatter(
         x=curve.x,
@@ -320,12 +326,12 @@ class _ErrorPlot:
     of one scheme (nan between them).
     """
 
-    def __init__(self, sweep, kind: str, compact: bool):
+    def __init__(self, sweep, kind: str, compact: bool, theme: PlotTheme = LIGHT):
         self.sweep, self.compact = sweep, compact
         self.var = sweep.var
         self.eps = np.asarray(sweep.eps, dtype=np.float64)
         self.width = _COMPACT_LINE if compact else _LINE
-        self.fig = _Builder(compact)
+        self.fig = _Builder(compact, theme)
         self.notes: list[str] = []
         self.pairs = []
         for scheme in sweep.schemes:
@@ -625,6 +631,7 @@ def error_figure(
     show_model: bool = True,
     show_exact: bool = False,
     compact: bool = False,
+    theme: PlotTheme = LIGHT,
 ) -> go.Figure:
     """The error of k against the step ε on log-log axes: one line per scheme × precision
     (colour = scheme, marker shape = precision).
@@ -636,11 +643,11 @@ def error_figure(
     zeros as triangles along the bottom (a log axis cannot show 0), and with `show_exact` the
     same quotient in exact arithmetic. `kind="rel"` divides by |J′(w)|; where J′(w) = 0 that is
     undefined, so the absolute error is shown with a note. `compact` is for the overview: lower,
-    fewer labels.
+    fewer labels. `theme` (derivcore.plot_theme) sets the colours for the page's background.
     """
     if kind not in ("abs", "rel"):
         raise ValueError(f"kind must be 'abs' or 'rel', got {kind!r}")
-    plot = _ErrorPlot(sweep, kind, compact)
+    plot = _ErrorPlot(sweep, kind, compact, theme)
     exact = plot.exact_errors() if show_exact else {}
     log_lo, log_hi = plot.y_range(list(exact.values()))
     zero_level = 10 ** (log_lo + 0.04 * (log_hi - log_lo))

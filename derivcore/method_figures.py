@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from derivcore.figures import BLACK, DTYPE_MARKERS, ORANGE, SKY_BLUE
+from derivcore.plot_theme import LIGHT, PlotTheme
 from derivcore.taylor import TaylorExpansion
 
 _CURVE_STYLE = {
@@ -19,11 +20,14 @@ _LINE_WIDTH = 3.0
 _AD_DASH = {"float64": "longdash", "float32": "dash", "float16": "dashdot"}
 
 
-def add_beyond_the_v(fig: go.Figure, beyond, eps: np.ndarray) -> go.Figure:
+def add_beyond_the_v(
+    fig: go.Figure, beyond, eps: np.ndarray, theme: PlotTheme = LIGHT
+) -> go.Figure:
     """Draw `beyond` (a `BeyondTheV`) on the error plot `fig` (log-log, x = ε): Richardson
     curves, automatic differentiation as horizontal lines (it has no ε), the automatic step as
     a point at its step. An error of exactly 0 cannot sit on a log axis: its line runs along the
-    bottom and its name says so. The y range grows to show them all."""
+    bottom and its name says so. The y range grows to show them all. Black lines take the
+    theme's ink (white on a dark background)."""
     eps = np.asarray(eps, dtype=np.float64)
     shown = []
     for curve in beyond.curves:
@@ -35,7 +39,11 @@ def add_beyond_the_v(fig: go.Figure, beyond, eps: np.ndarray) -> go.Figure:
             y=error,
             mode="lines+markers" if symbol else "lines",
             name=curve.label,
-            line={**_CURVE_STYLE[curve.method], "width": _LINE_WIDTH},
+            line={
+                **_CURVE_STYLE[curve.method],
+                "color": theme.line_colour(_CURVE_STYLE[curve.method]["color"]),
+                "width": _LINE_WIDTH,
+            },
             **({"marker": {"symbol": symbol, "size": 9, "maxdisplayed": 14}} if symbol else {}),
             hovertemplate=f"{curve.label}<br>ε = %{{x:.3e}}<br>error = %{{y:.3e}}<extra></extra>",
         )
@@ -56,7 +64,11 @@ def add_beyond_the_v(fig: go.Figure, beyond, eps: np.ndarray) -> go.Figure:
             mode="lines+markers" if symbol else "lines",
             name=name,
             # Black and thick, dashed by precision: every colour already names a scheme.
-            line={"color": BLACK, "width": 5, "dash": _AD_DASH.get(line.dtype, "dash")},
+            line={
+                "color": theme.line_colour(BLACK),
+                "width": 5,
+                "dash": _AD_DASH.get(line.dtype, "dash"),
+            },
             **({"marker": {"symbol": symbol, "size": 12}} if symbol else {}),
             hovertemplate=f"{name}<br>J′ = {line.value!r}<extra></extra>",
         )
@@ -73,7 +85,12 @@ def add_beyond_the_v(fig: go.Figure, beyond, eps: np.ndarray) -> go.Figure:
             y=[y],
             mode="markers",
             name=name,
-            marker={"symbol": "x", "size": 16, "color": BLACK, "line": {"width": 2}},
+            marker={
+                "symbol": "x",
+                "size": 16,
+                "color": theme.line_colour(BLACK),
+                "line": {"width": 2},
+            },
             hovertemplate=f"{name}<br>J′ ≈ {auto.value!r}<extra></extra>",
         )
     fig.update_yaxes(range=[lo, hi])

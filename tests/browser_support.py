@@ -22,6 +22,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# Every page of the app, and the two sizes a class uses most: a laptop and a phone.
+A11Y_PAGES = ["/", "/derivative", "/error", "/curve", "/lab", "/exercises", "/chain-rule"]
+VIEWPORTS = [(1366, 768), (390, 844)]
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def free_port() -> int:
@@ -90,11 +94,14 @@ def chromium():
             browser.close()
 
 
-def open_page(browser, url: str, width: int = 1366, height: int = 768):
-    """A fresh tab at `url`, waited on until the script has finished and charts have drawn.
+def open_page(browser, url: str, width: int = 1366, height: int = 768, dark: bool = False):
+    """A fresh tab at `url`, waited on until the script has finished and charts have drawn;
+    `dark` emulates a browser set to a dark colour scheme.
 
     Returns (page, console_errors) where console_errors fills as the page logs them."""
-    page = browser.new_page(viewport={"width": width, "height": height})
+    page = browser.new_page(
+        viewport={"width": width, "height": height}, color_scheme="dark" if dark else "light"
+    )
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if _is_app_error(msg) else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -127,3 +134,11 @@ def wait_until_idle(page, timeout_ms: int = 30000):
         timeout=timeout_ms,
     )
     page.wait_for_timeout(300)
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's violations of the WCAG 2.1 A and AA rules on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
+    return results.response["violations"]

@@ -9,6 +9,7 @@ from derivcore.error_sweep import ErrorSweep
 from derivcore.notebook import lab_notebook
 from derivcore.taylor import TaylorExpansion, taylor_expansion
 from ui.cache import _busy_is_not_cached, _failure, graph_with_check
+from ui.messages import show_problem
 from ui.sidebar import Inputs
 
 
@@ -33,7 +34,7 @@ def beyond_for(sweep: ErrorSweep, inputs: Inputs, methods: tuple[str, ...], kind
     try:
         return _beyond(sweep, inputs, inputs.cache_key, inputs.x, sweep_key, methods, kind)
     except Exception as err:  # noqa: BLE001 - a sentence, never a traceback
-        st.warning(f"The methods beyond the nudge could not be computed here: {_failure(err)[1]}")
+        show_problem(f"The methods beyond the nudge could not be computed here: {_failure(err)[1]}")
         return None
 
 

@@ -77,16 +77,24 @@ def render_sidebar() -> Inputs:
     problems: list[Problem] = []
     with st.sidebar:
         st.header("Your function")
+        # The label names J's variables, so it is read before the box is drawn: from the box's
+        # state after an edit, from the URL on a session's first run.
+        typed = st.session_state.get("f", st.query_params.get("f", DEFAULT_FUNCTION))
+        variables, text_problem = _read("Function", typed, variables_of)
+        if not text_problem:
+            st.session_state["f_label"] = f"J({', '.join(variables) or 'w'}) ="
+        # No max_chars: the box would silently drop a longer paste (and cut a longer formula from
+        # a link mid-way); the parser's message states the limit instead.
         text = st.text_input(
-            "J(w) =",
+            st.session_state.get("f_label", "J(w) ="),
             value=DEFAULT_FUNCTION,
             key="f",
             bind="query-params",
-            max_chars=300,
             help="For example w^2, 1/w^2, sin(w)/w, sigmoid(w), (w*x + b - y)^2. "
             "Use ^ for powers; 2w means 2·w.",
         )
-        variables, text_problem = _read("Function", text, variables_of)
+        if text != typed:
+            variables, text_problem = _read("Function", text, variables_of)
         if text_problem:
             problems.append(text_problem)
             variables = ["w"]

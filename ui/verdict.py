@@ -5,6 +5,7 @@ import streamlit as st
 from derivcore.bounded import run_bounded
 from derivcore.verdict import singular_point_note
 from ui.cache import exact_derivative
+from ui.messages import plain
 from ui.sidebar import Inputs
 
 
@@ -27,5 +28,5 @@ def show_point_verdict(inputs: Inputs) -> bool:
     if value.defined:
         return False
     note = _note(value, inputs.point, inputs.cache_key, str(inputs.point), inputs.x, inputs.var)
-    st.warning(note, icon=":material/warning:")
+    st.warning(plain(note), icon=":material/warning:")
     return True

@@ -1,0 +1,237 @@
+"""In Chromium, as a class uses the app: accessibility (axe-core, WCAG 2.1 A/AA) at laptop and
+phone size, plot text contrast and plots that follow the viewer's light or dark theme, and
+messages rendered as text."""
+
+import re
+import subprocess
+
+import pytest
+from browser_support import (
+    A11Y_PAGES,
+    VIEWPORTS,
+    axe_violations,
+    chromium,
+    open_page,
+    running_app,
+    wait_until_idle,
+)
+
+from derivcore.plot_theme import contrast_ratio
+
+pytestmark = pytest.mark.browser
+
+# Each chart's background (plotly paints it on its main SVG) and the fill of every text in it.
+_PLOT_TEXT = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+  .map(chart => ({
+    paper: getComputedStyle(chart.querySelector('.main-svg')).backgroundColor,
+    fills: [...chart.querySelectorAll('text')].filter(t => t.textContent.trim())
+        .map(t => [t.textContent.trim(), getComputedStyle(t).fill]),
+}))"""
+
+
+def _hex(css: str) -> str:
+    r, g, b = (int(v) for v in re.findall(r"\d+", css)[:3])
+    return f"#{r:02X}{g:02X}{b:02X}"
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+def _summary(violations):
+    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+
+
+@pytest.mark.parametrize("size", VIEWPORTS, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("path", A11Y_PAGES)
+def test_every_page_has_no_wcag_violations(browser, app_url, path, size):
+    page, errors = open_page(browser, app_url + path, *size)
+    try:
+        violations = axe_violations(page)
+        assert not violations, _summary(violations)
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("path", A11Y_PAGES)
+def test_every_page_has_no_wcag_violations_in_the_dark(browser, app_url, path):
+    page, _ = open_page(browser, app_url + path, 1366, 768, dark=True)
+    try:
+        violations = axe_violations(page)
+        assert not violations, _summary(violations)
+    finally:
+        page.close()
+
+
+# Views whose plots carry coloured text: notes under the plot, the J′ axis.
+PLOT_VIEWS = ["/", "/error?f=sigmoid(w)&at=0", "/curve?f=log(w)&at=0.05&eps=0.1", "/error"]
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+@pytest.mark.parametrize("path", PLOT_VIEWS)
+def test_plot_text_is_readable_and_plots_follow_the_theme(browser, app_url, path, dark):
+    page, _ = open_page(browser, app_url + path, 1366, 768, dark=dark)
+    try:
+        page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
+        charts = page.evaluate(_PLOT_TEXT)
+        assert charts
+        for chart in charts:
+            paper = _hex(chart["paper"])
+            # A dark page gets dark plots (not white boxes), a light page light ones.
+            assert (contrast_ratio(paper, "#000000") < 2) == dark, paper
+            for text, fill in chart["fills"]:
+                assert contrast_ratio(_hex(fill), paper) >= 4.5, (text, fill, paper)
+    finally:
+        page.close()
+
+
+def test_a_product_hint_is_rendered_as_text_not_markdown(browser, app_url):
+    page, errors = open_page(browser, app_url + "/")
+    try:
+        box = page.get_by_role("textbox", name="J(w) =")
+        box.fill("abc")
+        box.press("Enter")
+        wait_until_idle(page)
+        alert = page.locator('[data-testid="stAlert"]').first
+        assert "write a*b*c" in alert.inner_text()
+        assert alert.locator("em").count() == 0
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+def test_a_long_pasted_formula_is_kept_and_its_length_explained(browser, app_url):
+    page, errors = open_page(browser, app_url + "/")
+    try:
+        formula = "w^2+" * 80 + "w"
+        box = page.get_by_role("textbox", name="J(w) =")
+        box.fill(formula)
+        box.press("Enter")
+        wait_until_idle(page)
+        assert box.input_value() == formula
+        assert "at most 300" in page.locator('[data-testid="stAlert"]').first.inner_text()
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+# Elements of the main area wider than it, or cut by their own box (overflow hidden or scrolled).
+# Left out: the screen-reader copies (KaTeX's MathML, visually hidden labels) and the dataframes,
+# which are grids that scroll by design.
+_OVERFLOWING = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const limit = main.getBoundingClientRect().right;
+  const found = [];
+  for (const el of main.querySelectorAll('*')) {
+    if (el.closest('[data-testid="stDataFrame"], .katex-mathml')) continue;
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (!box.width || !box.height || style.visibility === 'hidden'
+        || style.clipPath === 'inset(50%)') continue;
+    const cut = el.scrollWidth > el.clientWidth + 1
+        && ['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX);
+    if (box.right > limit + 1 || cut) found.push(el.outerHTML.slice(0, 120));
+  }
+  return found;
+}"""
+LONG_VIEWS = [
+    "/?f=sin(w)%5E3*exp(w%5E2)/(1%2Bw%5E4)&at=1.5",
+    "/chain-rule?f=(w*x%2Bb-y)%5E2&at=-2&value_x=2&value_b=8&value_y=1",
+]
+
+
+@pytest.mark.parametrize("size", VIEWPORTS, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("path", A11Y_PAGES + LONG_VIEWS)
+def test_nothing_in_the_main_area_is_cut_off(browser, app_url, path, size):
+    page, _ = open_page(browser, app_url + path, *size)
+    try:
+        assert page.evaluate(_OVERFLOWING) == []
+    finally:
+        page.close()
+
+
+# A link copied from each page, opened in a fresh browser: the page's own options come back.
+def test_an_error_page_link_restores_its_options(browser, app_url):
+    query = (
+        "schemes=forward&schemes=central&dtypes=float32&error_kind=relative+error"
+        "&show_model=false&show_exact=true&step_trick=true"
+    )
+    page, errors = open_page(browser, f"{app_url}/error?{query}")
+    try:
+        chips = page.locator('[data-testid="stMultiSelect"] [title]').all_inner_texts()
+        assert [chip for chip in chips if chip] == ["forward", "central", "float32"]
+        assert page.get_by_role("radio", name="relative error").is_checked()
+        assert not page.get_by_label("Error model (dashed)").is_checked()
+        assert page.get_by_label("Exact arithmetic (no floating point)").is_checked()
+        assert page.get_by_label("Step trick h′ = (w + h) − w").is_checked()
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+def test_a_derivative_page_link_restores_its_options(browser, app_url):
+    page, errors = open_page(browser, f"{app_url}/derivative?order=4&points=1%2C+2")
+    try:
+        assert page.get_by_role("slider", name="Order n").input_value() == "4"
+        box = page.get_by_role("textbox", name="Points (separated by commas)")
+        assert box.input_value() == "1, 2"
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+def test_a_curve_page_link_restores_its_options(browser, app_url):
+    page, errors = open_page(browser, f"{app_url}/curve?show_derivative=true&curve_eps=0.5")
+    try:
+        assert page.get_by_label("Show J′(w)").is_checked()
+        assert page.get_by_role("radio", name="0.5", exact=True).is_checked()
+        assert "secant for ε = 0.5" in page.locator('[data-testid="stPlotlyChart"]').inner_text()
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+
+def _decoded_qr(page, image, tmp_path) -> str:
+    png = page.request.get(image.get_attribute("src")).body()
+    (tmp_path / "qr.png").write_bytes(png)
+    result = subprocess.run(
+        ["zbarimg", "--raw", "-q", str(tmp_path / "qr.png")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_the_share_panel_qr_code_decodes_to_the_link_of_the_view(browser, app_url, tmp_path):
+    view = f"{app_url}/error?schemes=forward&schemes=central&dtypes=float32&present=true"
+    page, errors = open_page(browser, view, 1280, 720)
+    try:
+        page.get_by_text("Share this view").click()
+        small = page.locator('[data-testid="stSidebar"] img[alt^="QR code of"]')
+        small.wait_for()
+        assert _decoded_qr(page, small, tmp_path) == page.url
+        assert "present=true" in page.url and "dtypes=float32" in page.url
+        # For the back of the hall: the large code, whole on a 1280×720 projector.
+        page.get_by_role("button", name="Show the QR code large").click()
+        large = page.locator('[role="dialog"] img[alt^="QR code of"]')
+        large.wait_for()
+        box = large.bounding_box()
+        assert box["width"] >= 400 and box["y"] + box["height"] <= 720
+        assert _decoded_qr(page, large, tmp_path) == page.url
+        # Presentation mode: the page's type is larger than the 16 px default.
+        size = page.evaluate("getComputedStyle(document.documentElement).fontSize")
+        assert float(size.rstrip("px")) >= 20
+        assert not errors, errors
+    finally:
+        page.close()

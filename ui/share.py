@@ -1,0 +1,46 @@
+"""The share panel: the link of the current view, its QR code, and presentation mode."""
+
+import streamlit as st
+
+from derivcore.share import qr_png, view_link
+from ui.theme import PRESENTATION_KEY
+
+LOCAL_BASE = "http://localhost:8501"  # when the browser has not told us its URL (tests)
+
+
+def current_link(page_path: str) -> str:
+    """The URL that reopens this view: the app's address, the page, every query parameter."""
+    params = [(key, value) for key in st.query_params for value in st.query_params.get_all(key)]
+    # st.context.url is the page's address as the browser shows it, without the query.
+    return view_link(st.context.url or f"{LOCAL_BASE}/{page_path}", params)
+
+
+@st.dialog("Scan to open this view", width="large")
+def _large_qr_code(link: str) -> None:
+    """The QR code filling a projected dialog, for the back rows."""
+    # 440 px: the whole code stays on a 720 px projector without scrolling.
+    st.image(qr_png(link), alt=f"QR code of {link}", width=440, output_format="PNG")
+    st.code(link, language=None, wrap_lines=True)
+
+
+def render_share_panel(page_path: str) -> None:
+    """In the sidebar: presentation mode (in the URL, so a projector link carries it), then the
+    link and a QR code big enough to scan from the back of a lecture hall."""
+    with st.sidebar:
+        st.toggle(
+            "Presentation mode (bigger type and plots)",
+            key=PRESENTATION_KEY,
+            bind="query-params",
+        )
+        with st.expander("Share this view", icon=":material/qr_code_2:"):
+            link = current_link(page_path)
+            st.code(link, language=None, wrap_lines=True)
+            st.image(
+                qr_png(link),
+                caption="Scan to open this view",
+                alt=f"QR code of {link}",
+                width="stretch",
+                output_format="PNG",
+            )
+            if st.button("Show the QR code large", key="qr_large"):
+                _large_qr_code(link)

@@ -1,0 +1,19 @@
+"""Page-wide CSS the theme settings cannot express: long formulas wrap, presentation mode."""
+
+import streamlit as st
+
+# KaTeX splits a formula into one box per top-level term ("base"); inline maths may break between
+# them, display maths (st.latex) is nowrap and so runs off a phone's screen. Let it break too.
+_WRAP_FORMULAS = """
+.katex-display > .katex, .katex-display > .katex > .katex-html { white-space: normal; }
+.katex-display > .katex { max-width: 100%; }
+.katex-display .base { margin: 0.2em 0; max-width: 100%; }
+"""
+# Everything in Streamlit is sized in rem: a larger root font enlarges text, inputs and spacing.
+_PRESENTATION = "html { font-size: 22px; }"
+
+
+def apply_page_style(presentation: bool = False) -> None:
+    """Add the stylesheet to the page (a <style>-only st.html takes no space)."""
+    css = _WRAP_FORMULAS + (_PRESENTATION if presentation else "")
+    st.html(f"<style>{css}</style>")
