@@ -167,6 +167,8 @@ def test_an_error_page_link_restores_its_options(browser, app_url):
     )
     page, errors = open_page(browser, f"{app_url}/error?{query}")
     try:
+        # (The page may still be re-running as the URL-bound widgets sync: wait for the chips.)
+        page.locator('[data-testid="stMultiSelect"] [title="float32"]').wait_for()
         chips = page.locator('[data-testid="stMultiSelect"] [title]').all_inner_texts()
         assert [chip for chip in chips if chip] == ["forward", "central", "float32"]
         assert page.get_by_role("radio", name="relative error").is_checked()

@@ -55,5 +55,5 @@ def test_the_share_panel_shows_the_link_of_the_view_and_presentation_mode(
     at.run()
     assert not at.exception
     assert at.toggle(key="present").value is True
-    link = next(c.value for c in at.code if c.value.startswith("http"))
+    link = next(m.value for m in at.markdown if m.value.startswith("[http"))
     assert "f=1%2Fw%5E2" in link and "at=4" in link and "present=true" in link

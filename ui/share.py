@@ -3,6 +3,7 @@
 import streamlit as st
 
 from derivcore.share import qr_png, view_link
+from ui.messages import plain
 from ui.theme import PRESENTATION_KEY
 
 LOCAL_BASE = "http://localhost:8501"  # when the browser has not told us its URL (tests)
@@ -34,7 +35,8 @@ def render_share_panel(page_path: str) -> None:
         )
         with st.expander("Share this view", icon=":material/qr_code_2:"):
             link = current_link(page_path)
-            st.code(link, language=None, wrap_lines=True)
+            # A link, not st.code: a code block in the sidebar would be the page's last one.
+            st.markdown(f"[{plain(link)}]({link})")
             st.image(
                 qr_png(link),
                 caption="Scan to open this view",
