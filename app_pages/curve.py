@@ -54,9 +54,10 @@ if eps is None:
     st.warning("The sidebar's ε can't be read, so the secant uses ε = 0.1.")
     eps = 0.1
 
-taylor_order = st.select_slider(
+order_choice = st.radio(  # a radio for the same contrast reason as the step's
     "Taylor polynomial of order",
-    options=["off", 1, 2, 3, 4],
+    options=["off", "1", "2", "3", "4"],
+    horizontal=True,
     key="taylor_order",
     bind="query-params",
     help="J near the point as a polynomial: order 1 is the tangent; the shaded band is the "
@@ -73,7 +74,8 @@ figure = curve_figure(
     values=inputs.values,
     theme=figure_theme(),
 )
-expansion, problem = taylor_for(inputs) if taylor_order != "off" else (None, None)
+taylor_order = None if order_choice == "off" else int(order_choice)
+expansion, problem = taylor_for(inputs) if taylor_order else (None, None)
 if problem:
     show_problem(problem)
 if expansion is not None:

@@ -121,7 +121,7 @@ def test_chain_rule_gradient_check_uses_the_sidebars_eps():
 
 def test_curve_page_taylor_view():
     at = run_page("app_pages/curve.py", f="exp(w)", at="0")
-    at.select_slider(key="taylor_order").set_value(2).run()
+    at.radio(key="taylor_order").set_value("2").run()
     assert not at.exception
     latex = " ".join(e.value for e in at.latex)
     assert r"T_{2}(w) = 1 + 1\,w + 0.5\,w^{2}" in latex
@@ -133,9 +133,9 @@ def test_curve_page_taylor_view():
 
 def test_curve_page_says_where_the_taylor_polynomial_does_not_exist():
     at = run_page("app_pages/curve.py", f="w*abs(w)", at="0")
-    at.select_slider(key="taylor_order").set_value(3).run()
+    at.radio(key="taylor_order").set_value("3").run()
     assert "From order 2 on there is no Taylor polynomial" in infos(at)
-    at.select_slider(key="taylor_order").set_value(1).run()
+    at.radio(key="taylor_order").set_value("1").run()
     assert "T_{1}(w)" in " ".join(e.value for e in at.latex)
 
 
