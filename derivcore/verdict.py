@@ -28,6 +28,6 @@ def singular_point_note(value: PointValue, var: str, point: sympy.Expr, x: float
     if value.defined:
         return None
     return (
-        f"{value.message} The numbers on this page are what floating point computes at "
+        f"{value.message} The numbers on this page are what floating point computes there: "
         f"{nearest_float_note(var, point, x)}."
     )
