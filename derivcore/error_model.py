@@ -189,17 +189,19 @@ def error_model(
     validate_scheme(scheme)
     validate_dtype(dtype)
     breakdown = breakdown_eps(x, scheme, dtype)
-    values = [float(d) for d in derivatives]
-    if len(values) <= HIGHEST_DERIVATIVE:
+    # `derivatives` may compute its entries on demand (error_sweep's): only the orders the
+    # scheme's leading terms need are read.
+    if len(derivatives) <= HIGHEST_DERIVATIVE:
         raise ValueError(f"error_model needs J⁽ⁿ⁾(x) for n = 0, ..., {HIGHEST_DERIVATIVE}.")
-    if not all(math.isfinite(v) for v in values):
-        return _unavailable(
-            scheme,
-            dtype,
-            breakdown,
-            "J or one of its derivatives is not defined (or not finite) here, "
-            "so there is no model.",
-        )
+    no_model = _unavailable(
+        scheme,
+        dtype,
+        breakdown,
+        "J or one of its derivatives is not defined (or not finite) here, so there is no model.",
+    )
+    values = {n: float(derivatives[n]) for n in (0, 1)}
+    if not all(math.isfinite(v) for v in values.values()):
+        return no_model
     u = UNIT_ROUNDOFF[dtype]
     x_value = float(round_to_dtype(x, dtype))
     value_weight, point_weight = _ROUNDING_WEIGHTS[scheme]
@@ -210,6 +212,9 @@ def error_model(
 
     terms = []  # (n, C, order)
     for n, weight in truncation_series(scheme):
+        values[n] = float(derivatives[n])
+        if not math.isfinite(values[n]):
+            return no_model
         coefficient = float(weight) * abs(values[n])
         if coefficient > 0:
             terms.append((n, coefficient, n - 1))

@@ -79,37 +79,49 @@ def _precise_derivative(expr, var, x: float, parameters: tuple, dps: int):
 SYMBOLIC_DERIVATIVE_OPS = 3000
 
 
-@functools.lru_cache(maxsize=64)
-def _symbolic_derivatives(expr: sympy.Expr, var: str) -> tuple[sympy.Expr, ...]:
-    """J, J′, J″, ... by SymPy, stopping after order 9 or once one grows too large."""
-    symbol = symbol_for(expr, var)
-    derivatives = [expr]
-    while len(derivatives) <= HIGHEST_DERIVATIVE:
-        if sympy.count_ops(derivatives[-1]) > SYMBOLIC_DERIVATIVE_OPS:
-            break
-        derivatives.append(sympy.diff(derivatives[-1], symbol))
-    return tuple(derivatives)
+@functools.lru_cache(maxsize=512)
+def _symbolic_derivative(expr: sympy.Expr, var: str, order: int) -> sympy.Expr | None:
+    """J⁽ⁿ⁾ by SymPy, from J⁽ⁿ⁻¹⁾; None once an earlier one has grown too large to go on."""
+    if order == 0:
+        return expr
+    lower = _symbolic_derivative(expr, var, order - 1)
+    if lower is None or sympy.count_ops(lower) > SYMBOLIC_DERIVATIVE_OPS:
+        return None
+    return sympy.diff(lower, symbol_for(expr, var))
+
+
+class _Derivatives:
+    """J⁽ⁿ⁾(x) for n = 0..9, each computed when first read: SymPy's derivative evaluated by
+    mpmath (`_settled_value`). Exact where it matters: a derivative that is 0 at x comes out as
+    exactly 0 (J″ of the sigmoid at 0, J‴ of w²) and a tiny one keeps its size (J″ of sqrt at
+    1e-7 is −8e9, J″ of atan at 1e8 is −2e-24), at any |x| (a numerical step would vanish beyond
+    |x| ≈ 1e30). The model reads only the orders of its leading terms (J″ and J‴ for forward
+    differences), so the 9th derivative of tanh (~750 operations) is rarely formed. Orders past
+    a derivative too large to differentiate come from `_numerical_taylor`."""
+
+    def __init__(self, expr: sympy.Expr, var: str, x: float, parameters: tuple):
+        self._key = (expr, var, x, parameters)
+        self._values: dict[int, float] = {}
+
+    def __len__(self) -> int:
+        return HIGHEST_DERIVATIVE + 1
+
+    def __getitem__(self, order: int) -> float:
+        if order not in self._values:
+            expr, var, x, parameters = self._key
+            derivative = _symbolic_derivative(expr, var, order)
+            if derivative is None:
+                self._values[order] = _numerical_taylor(expr, var, x, parameters)[order]
+            else:
+                function = precise_function(derivative, var, other_names(expr, var))
+                self._values[order] = _settled_value(function, (x, *parameters))
+        return self._values[order]
 
 
 @functools.lru_cache(maxsize=256)
-def _taylor(expr: sympy.Expr, var: str, x: float, parameters: tuple) -> tuple[float, ...]:
-    """J⁽ⁿ⁾(x) for n = 0..9: SymPy's derivatives evaluated by mpmath.
-
-    Exact where it matters: a derivative that is 0 at x comes out as exactly 0 (J″ of the
-    sigmoid at 0, J‴ of w²) and a tiny one keeps its size (J″ of sqrt at 1e-7 is −8e9, J″ of
-    atan at 1e8 is −2e-24), at any |x| (a numerical step would vanish beyond |x| ≈ 1e30). Orders
-    past a derivative too large to differentiate further come from `_numerical_taylor`.
-    """
-    others = other_names(expr, var)
-    values = []
-    for derivative in _symbolic_derivatives(expr, var):
-        value = _settled_value(precise_function(derivative, var, others), (x, *parameters))
-        if not math.isfinite(value):
-            return (math.nan,) * (HIGHEST_DERIVATIVE + 1)
-        values.append(value)
-    if len(values) <= HIGHEST_DERIVATIVE:
-        values += _numerical_taylor(expr, var, x, parameters)[len(values) :]
-    return tuple(values)
+def _taylor(expr: sympy.Expr, var: str, x: float, parameters: tuple) -> _Derivatives:
+    """J⁽ⁿ⁾(x) for n = 0..9, computed on demand (see `_Derivatives`)."""
+    return _Derivatives(expr, var, x, parameters)
 
 
 def _settled_value(function, arguments: tuple) -> float:
@@ -132,6 +144,7 @@ def _settled_value(function, arguments: tuple) -> float:
     return math.nan
 
 
+@functools.lru_cache(maxsize=64)
 def _numerical_taylor(expr: sympy.Expr, var: str, x: float, parameters: tuple) -> tuple:
     """J⁽ⁿ⁾(x) for n = 0..9 by mpmath's numerical differentiation at 20 digits, a step relative
     to |x|; noise-level values are reported as 0."""
@@ -594,6 +607,12 @@ class ErrorSweep:
             (node.args[0], "a corner")
             for node in sympy.preorder_traversal(self.expr)
             if isinstance(node, (sympy.Abs, sympy.sign, sympy.Heaviside))
+        ]
+        # tan(u) has its poles where cos(u) = 0, which changes sign across each of them.
+        breaks += [
+            (sympy.cos(node.args[0]), "a pole")
+            for node in sympy.preorder_traversal(self.expr)
+            if isinstance(node, sympy.tan)
         ]
         for argument, kind in breaks:
             side = compile_function(argument, self.var, "float64", self._values)

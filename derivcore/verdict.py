@@ -27,7 +27,8 @@ def singular_point_note(value: PointValue, var: str, point: sympy.Expr, x: float
     the reason, and what the numbers on the page are instead."""
     if value.defined:
         return None
+    reason = value.message if value.message.endswith(".") else f"{value.message}."
     return (
-        f"{value.message} The numbers on this page are what floating point computes there: "
+        f"{reason} The numbers on this page are what floating point computes there: "
         f"{nearest_float_note(var, point, x)}."
     )

@@ -417,3 +417,14 @@ def test_the_complex_step_says_when_j_prime_times_eps_underflows():
     assert sweep.estimate("complex_step", "float64")[0] == 0  # ε = 1e-20
     assert error_sweep(parse("exp(w)"), "w", 1.0, default_eps_grid(), ("complex_step",),
                        ("float64",)).misleading_k_reason("complex_step", "float64") is None
+
+
+def test_tan_just_below_its_pole_is_flagged_for_every_step_that_crosses_it():
+    # The float nearest π/2 lies 6.1e-17 below the pole: w + ε crosses it once ε exceeds that
+    # gap (and rounds past it from about 1.1e-16, the next float up).
+    import sympy as sp
+
+    sweep = error_sweep(parse("tan(w)"), "w", float(sp.pi / 2), default_eps_grid(), ("forward",),
+                        ("float64",))
+    reason = sweep.misleading_k_reason("forward", "float64")
+    assert "a pole of J (where cos(w) = 0)" in reason and reason.startswith("for ε ≥ 1.1")
