@@ -56,8 +56,10 @@ with arithmetic:
             lines.append(f"|k - J'({x})| = {n.error(exact.decimal):.3g}")
         st.code("\n".join(lines), language=None, wrap_lines=True)
         st.markdown("**Automatically** (backprop through J's computation graph, in float64)")
+        # Where J′ has no value at the exact point (see the verdict), backprop runs at the float.
+        at = inputs.point if exact is not None and exact.defined else inputs.x
         built, problem = graph_with_check(
-            fn.expr, {**inputs.values, var: inputs.point}, inputs.cache_key, str(inputs.point)
+            fn.expr, {**inputs.values, var: at}, inputs.cache_key, str(at)
         )
         graph = built[0] if built else None
         if graph is None or graph.problems:
