@@ -12,6 +12,7 @@ from ui.cache import error_sweep_for, exact_derivative, graph_with_check
 from ui.describe import describe_chart
 from ui.messages import show_problem
 from ui.sidebar import current_inputs
+from ui.style import fitted
 from ui.theme import figure_theme
 from ui.verdict import show_point_verdict
 
@@ -31,14 +32,14 @@ formulas, arithmetic = st.columns([2, 3])
 exact = None
 with formulas:
     st.markdown("**Symbolically** (SymPy's `diff`, then `subs`)")
-    st.latex(f"J({var}) = {fn.latex}")
-    st.latex(rf"\frac{{\partial J}}{{\partial {var}}} = {fn.derivative_latex}")
+    st.latex(fitted(f"J({var}) = {fn.latex}"))
+    st.latex(fitted(rf"\frac{{\partial J}}{{\partial {var}}} = {fn.derivative_latex}"))
     if inputs.point is not None:
         exact = exact_derivative(
             fn, inputs.cache_key, str(inputs.point), inputs.point, inputs.values
         )
         if exact.defined:
-            st.latex(rf"J'({to_latex(inputs.point)}) = {exact.latex}")
+            st.latex(fitted(rf"J'({to_latex(inputs.point)}) = {exact.latex}"))
         else:
             show_point_verdict(inputs)
 

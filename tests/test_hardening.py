@@ -53,8 +53,8 @@ def test_hostile_input_finishes_on_every_page_within_the_budget(query):
         at = open_page(page, **query)  # asserts that no exception box was shown
         elapsed = time.monotonic() - start
         assert elapsed < PAGE_BUDGET, (page, elapsed)
-        if page == "error":
-            assert "could not be computed" in messages(at), messages(at)
+        if page == "error":  # the reason J′ is missing: too large to compute, or beyond float64
+            assert "so there is no J′ to compare k with" in messages(at), messages(at)
 
 
 def test_the_error_page_says_which_part_could_not_be_computed_and_shows_the_rest():
