@@ -399,10 +399,15 @@ class ErrorSweep:
             self._estimates[scheme, dtype] = k
 
     def _reference(self, dtype: str) -> _Reference:
+        return self._once(self._references, dtype, self._compute_reference, dtype)
+
+    def _once(self, store: dict, key, compute, *arguments):
+        """store[key], computed by compute(*arguments) the first time, under the lock (a sweep
+        may be shared between sessions, i.e. threads)."""
         with self._lock:
-            if dtype not in self._references:
-                self._references[dtype] = self._compute_reference(dtype)
-        return self._references[dtype]
+            if key not in store:
+                store[key] = compute(*arguments)
+        return store[key]
 
     def _compute_reference(self, dtype: str) -> _Reference:
         x = self.x_used(dtype)
@@ -477,10 +482,7 @@ class ErrorSweep:
         even an error below an ulp of J′ (complex step, the bottom of the V) is right.
         """
         self._check(scheme, dtype)
-        with self._lock:
-            if (scheme, dtype) not in self._errors:
-                self._errors[scheme, dtype] = self._abs_error(scheme, dtype)
-        return self._errors[scheme, dtype].copy()
+        return self._once(self._errors, (scheme, dtype), self._abs_error, scheme, dtype).copy()
 
     def _abs_error(self, scheme: str, dtype: str) -> np.ndarray:
         k = self._estimates[scheme, dtype]
@@ -516,10 +518,7 @@ class ErrorSweep:
     def nan_reason(self, scheme: str, dtype: str) -> str | None:
         """Why k or its error is missing (nan, or k = ±inf) for some ε, or None if never."""
         self._check(scheme, dtype)
-        with self._lock:
-            if (scheme, dtype) not in self._reasons:
-                self._reasons[scheme, dtype] = self._nan_reason(scheme, dtype)
-        return self._reasons[scheme, dtype]
+        return self._once(self._reasons, (scheme, dtype), self._nan_reason, scheme, dtype)
 
     def _nan_reason(self, scheme: str, dtype: str) -> str | None:
         reason = self.not_applicable(scheme, dtype)
@@ -587,10 +586,9 @@ class ErrorSweep:
         pole or a corner of J ((w² + 1)/(w − 1) at 1.001, central ε ≥ 0.001: k mixes two
         branches), or the complex step's J′·ε underflows (k = 0). None where k never misleads."""
         self._check(scheme, dtype)
-        with self._lock:
-            if (scheme, dtype) not in self._misleading:
-                self._misleading[scheme, dtype] = self._misleading_k_reason(scheme, dtype)
-        return self._misleading[scheme, dtype]
+        return self._once(
+            self._misleading, (scheme, dtype), self._misleading_k_reason, scheme, dtype
+        )
 
     def _misleading_k_reason(self, scheme: str, dtype: str) -> str | None:
         if scheme == "complex_step":
@@ -746,11 +744,10 @@ class ErrorSweep:
         "error" is |J′| or, at a stationary point, a meaningless 0). None when no ε is left."""
         error = self.abs_error(scheme, dtype)
         k = self._estimates[scheme, dtype]
-        with self._lock:
-            if (scheme, dtype) not in self._best:
-                on_the_v = np.isfinite(k) & (k != 0) & ~np.isnan(error)
-                self._best[scheme, dtype] = self._measured_best(np.where(on_the_v, error, np.nan))
-        return self._best[scheme, dtype]
+        on_the_v = np.isfinite(k) & (k != 0) & ~np.isnan(error)
+        return self._once(
+            self._best, (scheme, dtype), self._measured_best, np.where(on_the_v, error, np.nan)
+        )
 
     def _measured_best(self, error: np.ndarray) -> tuple[float, float] | None:
         usable = ~np.isnan(error)
