@@ -5,10 +5,10 @@ import streamlit as st
 from derivcore.beyond_v import BEYOND_LABELS, BEYOND_METHODS, explanation, tableau_rows
 from derivcore.chart_text import describe_error_chart
 from derivcore.explain import error_explanation
-from derivcore.figures import SCHEME_LABELS, error_figure
-from derivcore.finite_differences import SCHEMES
+from derivcore.figures import error_figure
 from derivcore.method_figures import add_beyond_the_v
 from derivcore.numeric import DTYPES
+from derivcore.schemes import SCHEME_LABELS, SCHEMES
 from derivcore.sweep_csv import sweep_to_csv
 from ui.beyond import beyond_for, notebook_button
 from ui.cache import error_sweep_for

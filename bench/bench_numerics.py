@@ -22,8 +22,9 @@ from derivcore import error_model, numeric  # noqa: E402
 # The module, not the function of the same name that `derivcore` exports.
 error_sweep = importlib.import_module("derivcore.error_sweep")
 from derivcore.error_sweep import default_eps_grid  # noqa: E402
-from derivcore.finite_differences import SCHEMES, difference_quotients  # noqa: E402
+from derivcore.finite_differences import difference_quotients  # noqa: E402
 from derivcore.numeric import COMPLEX_DTYPES, DTYPES, compile_function  # noqa: E402
+from derivcore.schemes import SCHEMES  # noqa: E402
 
 REPEAT = 20
 w = sympy.Symbol("w", real=True)

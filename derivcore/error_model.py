@@ -1,6 +1,7 @@
 """The error model of a difference quotient: truncation + rounding, per scheme and dtype.
 
-Truncation. Taylor's theorem gives k − J′(x) = Σₙ aₙ·J⁽ⁿ⁾(x)·ε^(n−1) with, per scheme,
+Truncation. Taylor's theorem gives k − J′(x) = Σₙ aₙ·J⁽ⁿ⁾(x)·ε^(n−1) with, per scheme (derived
+from the scheme's stencil in `derivcore.schemes`),
 
     forward, backward   |aₙ| = 1/n!              n = 2, 3, 4, ...   (J″/2·ε leads: order 1)
     central             |aₙ| = 1/n!              n = 3, 5, 7, ...   (J‴/6·ε²: order 2)
@@ -32,39 +33,18 @@ from fractions import Fraction
 
 import numpy as np
 
-from derivcore.finite_differences import OFFSETS, shifted, validate_dtype, validate_scheme
+from derivcore.finite_differences import shifted, validate_dtype, validate_scheme
 from derivcore.numeric import round_to_dtype
+from derivcore.schemes import HIGHEST_DERIVATIVE, scheme_named
 
 UNIT_ROUNDOFF = {"float64": 2.0**-53, "float32": 2.0**-24, "float16": 2.0**-11}
 
 _FLOAT16_STEP_UNDERFLOW = 2.0**-25
-_TWO_POINT = ("forward", "backward", "central")
-HIGHEST_DERIVATIVE = 9  # the model looks at J⁽ⁿ⁾ for n ≤ 9
-
-# (Σ|cᵢ|/d, Σ_{aᵢ≠0}|cᵢ|/d) for the rounding of the function values and of the points.
-_ROUNDING_WEIGHTS = {
-    "forward": (2.0, 1.0),
-    "backward": (2.0, 1.0),
-    "central": (1.0, 1.0),
-    "five_point": (1.5, 1.5),
-    "complex_step": (0.0, 0.0),
-}
 
 
 def truncation_series(scheme: str) -> list[tuple[int, Fraction]]:
     """[(n, |aₙ|)] for n ≤ 9: the terms |aₙ|·|J⁽ⁿ⁾(x)|·ε^(n−1) of the truncation error."""
-    validate_scheme(scheme)
-    if scheme in ("forward", "backward"):
-        orders = range(2, HIGHEST_DERIVATIVE + 1)
-    else:
-        orders = range(5 if scheme == "five_point" else 3, HIGHEST_DERIVATIVE + 1, 2)
-    series = []
-    for n in orders:
-        weight = Fraction(1, math.factorial(n))
-        if scheme == "five_point":
-            weight *= Fraction(2**n - 8, 6)
-        series.append((n, weight))
-    return series
+    return scheme_named(scheme).truncation_series()
 
 
 def _derivative_name(n: int) -> str:
@@ -143,7 +123,7 @@ def _breakdown_eps(x: float, scheme: str, dtype: str) -> float:
         return math.nan
     scalar = np.dtype(dtype).type
     x_d = scalar(x)
-    offsets = [a for a in OFFSETS[scheme] if a != 0]
+    offsets = [a for a in scheme_named(scheme).offsets if a != 0]
 
     def stays(bits: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
@@ -204,7 +184,7 @@ def error_model(
         return no_model
     u = UNIT_ROUNDOFF[dtype]
     x_value = float(round_to_dtype(x, dtype))
-    value_weight, point_weight = _ROUNDING_WEIGHTS[scheme]
+    value_weight, point_weight = scheme_named(scheme).rounding_weights
     if step_trick:
         point_weight = 0.0
     rounding = u * (value_weight * abs(values[0]) + point_weight * abs(x_value * values[1]))
@@ -298,7 +278,9 @@ def error_model(
             "Rounding does not grow as ε shrinks here: any ε below best_eps gives about "
             "the smallest error, u·|J′|."
         )
-    cap = abs(values[1]) if scheme in _TWO_POINT else math.inf
+    definition = scheme_named(scheme)
+    two_point = len(definition.terms) == 2 and not definition.imaginary
+    cap = abs(values[1]) if two_point else math.inf
     if best_error > cap + floor or best_eps <= breakdown:
         # The change J′·ε stays below the rounding of J at every ε that moves w: the values of
         # J round alike, k = 0, and no step does better than that error, |J′|.

@@ -26,7 +26,6 @@ from derivcore.error_model import (
 )
 from derivcore.finite_differences import (
     COMPLEX_DTYPES,
-    OFFSETS,
     Stencil,
     complex_step_unavailable,
     validate_dtype,
@@ -43,6 +42,7 @@ from derivcore.numeric import (
     precise_value,
     round_to_dtype,
 )
+from derivcore.schemes import scheme_named
 from derivcore.smoothness import NON_ANALYTIC
 from derivcore.symbols import symbol_for
 
@@ -554,7 +554,8 @@ class ErrorSweep:
             else:
                 parts.append((zero_step, f"ε rounds to 0 in {dtype}, so k = 0/0"))
         explained = zero_step.copy()
-        offsets = ["complex"] if scheme == "complex_step" else [a for a in OFFSETS[scheme] if a]
+        definition = scheme_named(scheme)
+        offsets = ["complex"] if definition.imaginary else [a for a in definition.offsets if a]
         for offset in offsets:
             values = stencil.complex_value() if offset == "complex" else stencil.value(offset)
             bad = missing & ~zero_step & ~np.isfinite(values)
@@ -596,7 +597,7 @@ class ErrorSweep:
         if self.not_applicable(scheme, dtype):
             return None
         stencil = self._stencils[dtype]
-        outer = [stencil.point(a) for a in OFFSETS[scheme] if a != 0]
+        outer = [stencil.point(a) for a in scheme_named(scheme).offsets if a != 0]
         finite_k = np.isfinite(self._estimates[scheme, dtype])
         breaks = [
             (a, "a pole") for a, condition, _ in _domain_checks(self.expr) if condition == "zero"
@@ -796,8 +797,7 @@ class ErrorSweep:
         """Digits for the exact quotient at ε: the cancellation costs log10(1/ε) digits, and a
         truncation error of order p (plus two, in case the leading derivative vanishes) needs
         p·log10(1/ε) more to be seen; 30 to spare."""
-        orders = {"forward": 1, "backward": 1, "central": 2, "five_point": 4, "complex_step": 2}
-        highest = max(orders[s] for s in self.schemes)
+        highest = max(scheme_named(s).order for s in self.schemes)
         return int(math.ceil((highest + 3) * max(0.0, -math.log10(eps)))) + 30
 
     def _exact_curves(self) -> dict[str, np.ndarray]:
@@ -827,36 +827,30 @@ class ErrorSweep:
                 cache[key] = precise_value(function, context, point, *fixed)
             return cache[key]
 
-        points: dict[int, tuple] = {}  # per ε: e and x − 2e, x − e, x + e, x + 2e
+        steps: dict[int, object] = {}  # per ε, as an mpmath number
 
         def error_at(scheme: str, i: int) -> float:
             if missing:
                 return math.nan
             eps = float(self.eps[i])
             context.dps = self._exact_digits(eps)
-            if i not in points:
-                e = context.mpf(eps)
-                points[i] = (e, x - 2 * e, x - e, x + e, x + 2 * e)
-            e, minus2, minus1, plus1, plus2 = points[i]
-            if scheme == "complex_step":
-                values = [f(context.mpc(x, e))]
-                k = values[0].imag / e
-            elif scheme == "forward":
-                values = [at_x, f(plus1)]
-                k = (values[1] - at_x) / e
-            elif scheme == "backward":
-                values = [at_x, f(minus1)]
-                k = (at_x - values[1]) / e
-            elif scheme == "central":
-                values = [f(plus1), f(minus1)]
-                k = (values[0] - values[1]) / (2 * e)
-            else:
-                values = [f(minus2), f(minus1), f(plus1), f(plus2)]
-                k = (values[0] - 8 * values[1] + 8 * values[2] - values[3]) / (12 * e)
+            e = steps.setdefault(i, context.mpf(eps))
+            definition = scheme_named(scheme)
+            values = {}
+
+            def value(offset: int):
+                if definition.imaginary:
+                    point = context.mpc(x, e)
+                else:
+                    point = x if offset == 0 else x + offset * e
+                values[offset] = at_x if point is x else f(point)
+                return values[offset]
+
+            k = definition.combine(value, e)
             if not context.isfinite(k):
                 return math.nan
             error = float(abs(k - derivative))
-            size = max(float(abs(v)) for v in values)
+            size = max(float(abs(v)) for v in values.values())
             return 0.0 if error <= math.ldexp(size / eps, 10 - context.prec) else error
 
         curves = {}

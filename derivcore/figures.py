@@ -22,6 +22,7 @@ from derivcore.curves import (
     tangent_slope,
 )
 from derivcore.plot_theme import LIGHT, PlotTheme
+from derivcore.schemes import scheme_named
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with any colour-vision deficiency.
 BLACK = "#000000"
@@ -294,13 +295,6 @@ SCHEME_COLOURS = {
     "five_point": VERMILLION,
     "complex_step": PURPLE,
 }
-SCHEME_LABELS = {
-    "forward": "forward",
-    "backward": "backward",
-    "central": "central",
-    "five_point": "five-point",
-    "complex_step": "complex step",
-}
 # Colour tells the scheme; the marker shape tells the precision, so both survive greyscale.
 DTYPE_MARKERS = {"float64": None, "float32": "square", "float16": "diamond"}
 _MARKERS_SHOWN = 14
@@ -358,7 +352,7 @@ class _ErrorPlot:
     def label(self, scheme: str, dtype: str, with_dtype: bool | None = None) -> str:
         if with_dtype is None:
             with_dtype = len(self.sweep.dtypes) > 1
-        name = SCHEME_LABELS.get(scheme, scheme)
+        name = scheme_named(scheme).label
         return f"{name}, {dtype}" if with_dtype else name
 
     def y_range(self, extra: list[np.ndarray]) -> tuple[float, float]:
@@ -438,7 +432,7 @@ class _ErrorPlot:
                     xs += [self.eps, [np.nan]]
                     ys += [np.where(shown, predicted, np.nan), [np.nan]]
             if xs:
-                name = SCHEME_LABELS.get(scheme, scheme)
+                name = scheme_named(scheme).label
                 self.fig.scatter(
                     x=np.concatenate(xs),
                     y=np.concatenate(ys),
@@ -502,7 +496,7 @@ class _ErrorPlot:
                 x=self.eps,
                 y=np.where(error > 0, error, np.nan),
                 mode="lines",
-                name=f"exact arithmetic (no rounding): {SCHEME_LABELS.get(scheme, scheme)}",
+                name=f"exact arithmetic (no rounding): {scheme_named(scheme).label}",
                 line={"color": SCHEME_COLOURS.get(scheme, BLACK), "width": 2, "dash": "dot"},
                 hovertemplate=(
                     "no floating point<br>ε = %{x:.3e}<br>error = %{y:.3e}<extra></extra>"

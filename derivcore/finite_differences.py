@@ -1,10 +1,5 @@
-"""Difference quotients k ≈ J′(x), computed in a given dtype exactly as the formulas are written.
-
-    forward       (f(x+ε) − f(x)) / ε
-    backward      (f(x) − f(x−ε)) / ε
-    central       (f(x+ε) − f(x−ε)) / (2ε)
-    five_point    (f(x−2ε) − 8f(x−ε) + 8f(x+ε) − f(x+2ε)) / (12ε)
-    complex_step  Im f(x + iε) / ε
+"""Difference quotients k ≈ J′(x), computed in a given dtype exactly as the formulas are written
+(the schemes and their formulas are defined in `derivcore.schemes`).
 
 x, ε and every value of f are numbers of the dtype and every operation rounds in it (the complex
 step runs in complex128 / complex64; NumPy has no complex type built on float16). With
@@ -22,18 +17,8 @@ import numpy as np
 import sympy
 
 from derivcore.numeric import COMPLEX_DTYPES, DTYPES, Values, compile_function, round_to_dtype
+from derivcore.schemes import scheme_named
 from derivcore.smoothness import NON_ANALYTIC
-
-SCHEMES = ("forward", "backward", "central", "five_point", "complex_step")
-
-# Offsets a of the points x + a·ε at which each scheme evaluates f.
-OFFSETS = {
-    "forward": (0, 1),
-    "backward": (-1, 0),
-    "central": (-1, 1),
-    "five_point": (-2, -1, 1, 2),
-    "complex_step": (0,),
-}
 
 _NO_COMPLEX_TYPE = (
     "The complex step needs complex numbers, and NumPy has no complex type built on {dtype}."
@@ -41,9 +26,7 @@ _NO_COMPLEX_TYPE = (
 
 
 def validate_scheme(scheme: str) -> str:
-    if scheme not in SCHEMES:
-        raise ValueError(f"Unknown scheme '{scheme}'; choose one of {', '.join(SCHEMES)}.")
-    return scheme
+    return scheme_named(scheme).name
 
 
 def validate_dtype(dtype: str) -> str:
@@ -169,22 +152,15 @@ class Stencil:
     def quotient(self, scheme: str) -> np.ndarray:
         """k for every step, in the dtype; nan wherever f(x) or a value of f used is not
         finite."""
-        f, h = self.value, self.h
+        definition = scheme_named(scheme)
+        if definition.imaginary:
+            return self._complex_quotient()
         with np.errstate(all="ignore"):
-            if scheme == "forward":
-                k = (f(1) - f(0)) / h
-            elif scheme == "backward":
-                k = (f(0) - f(-1)) / h
-            elif scheme == "central":
-                k = (f(1) - f(-1)) / (2 * h)
-            elif scheme == "five_point":
-                k = (f(-2) - 8 * f(-1) + 8 * f(1) - f(2)) / (12 * h)
-            else:
-                return self._complex_quotient()
+            k = definition.combine(self.value, self.h)
             # f(x) must exist even where the formula does not use it: at a pole of J (1/w at
             # 0) the central quotient is a number, but it is not an estimate of anything.
             used = functools.reduce(
-                np.logical_and, [np.isfinite(f(a)) for a in {0, *OFFSETS[scheme]}]
+                np.logical_and, [np.isfinite(self.value(a)) for a in {0, *definition.offsets}]
             )
         return np.where(used, k, np.nan).astype(self.dtype)
 
@@ -196,7 +172,7 @@ class Stencil:
     def _complex_quotient(self) -> np.ndarray:
         fz = self.complex_value()
         with np.errstate(all="ignore"):
-            k = fz.imag / self.imaginary_step
+            k = scheme_named("complex_step").combine(lambda _: fz, self.imaginary_step)
             usable = np.isfinite(fz) & self.real_at_x()
         return np.where(usable, k, np.nan).astype(self.dtype)
 

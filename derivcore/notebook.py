@@ -22,7 +22,9 @@ from sympy.printing.str import StrPrinter
 
 from derivcore.graph import ComputationGraph
 from derivcore.numeric import _DtypePrinter
+from derivcore.schemes import scheme_named
 
+# The real-arithmetic schemes: the notebook's NumPy loop has no complex step.
 NOTEBOOK_SCHEMES = ("forward", "backward", "central", "five_point")
 
 # The app's float64 code uses NumPy's names backed by Python's math module (numeric.py): the same
@@ -47,15 +49,6 @@ _MATH_NAMES = {
     "arctanh": "atanh",
 }
 _BUILTINS = {"abs", "min", "max", "float"}
-
-_QUOTIENTS = {
-    "forward": "(J_of(w0 + eps) - J_of(w0)) / eps",
-    "backward": "(J_of(w0) - J_of(w0 - eps)) / eps",
-    "central": "(J_of(w0 + eps) - J_of(w0 - eps)) / (2 * eps)",
-    "five_point": "(J_of(w0 - 2*eps) - 8*J_of(w0 - eps) + 8*J_of(w0 + eps) - J_of(w0 + 2*eps))"
-    " / (12 * eps)",
-}
-
 
 class _SympySource(StrPrinter):
     """SymPy source for an expression: rationals as Rational(p, q), so 1/3 stays exact."""
@@ -171,8 +164,11 @@ def lab_notebook(
             for name in sorted(values)
         ]
     )
-    chosen = [s for s in schemes if s in _QUOTIENTS] or ["forward"]
-    quotients = "".join(f"    '{s}': lambda eps: {_QUOTIENTS[s]},\n" for s in chosen)
+    chosen = [s for s in schemes if s in NOTEBOOK_SCHEMES] or ["forward"]
+    quotients = "".join(
+        f"    '{s}': lambda eps: {scheme_named(s).python('J_of', 'w0', 'eps')},\n"
+        for s in chosen
+    )
     sweep = (
         "import numpy as np\n"
         "import matplotlib.pyplot as plt\n\n"

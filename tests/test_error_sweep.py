@@ -10,8 +10,9 @@ import sympy
 
 from derivcore.error_sweep import default_eps_grid, error_sweep
 from derivcore.expressions import parse
-from derivcore.finite_differences import SCHEMES, finite_difference
+from derivcore.finite_differences import finite_difference
 from derivcore.numeric import DTYPES
+from derivcore.schemes import SCHEMES
 
 w = sympy.Symbol("w", real=True)
 v = sympy.Symbol("v", real=True)

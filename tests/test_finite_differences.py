@@ -10,13 +10,13 @@ import sympy
 from derivcore.error_model import breakdown_eps
 from derivcore.expressions import parse
 from derivcore.finite_differences import (
-    SCHEMES,
     complex_step_unavailable,
     difference_quotients,
     finite_difference,
     non_analytic_parts,
 )
 from derivcore.numeric import compile_function
+from derivcore.schemes import SCHEMES
 
 w = sympy.Symbol("w", real=True)
 
