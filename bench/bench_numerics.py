@@ -4,7 +4,6 @@ Run from the repository root: .venv/bin/python bench/bench_numerics.py
 Prints medians of time.perf_counter over repeated runs (numbers, not pass/fail).
 """
 
-import importlib
 import os
 import statistics
 import sys
@@ -17,14 +16,11 @@ import numpy as np  # noqa: E402
 import sympy  # noqa: E402
 from sympy.core.cache import clear_cache  # noqa: E402
 
-from derivcore import error_model, numeric  # noqa: E402
-
-# The module, not the function of the same name that `derivcore` exports.
-error_sweep = importlib.import_module("derivcore.error_sweep")
-from derivcore.error_sweep import default_eps_grid  # noqa: E402
+from derivcore import error_model, numeric, reference  # noqa: E402
 from derivcore.finite_differences import difference_quotients  # noqa: E402
 from derivcore.numeric import COMPLEX_DTYPES, DTYPES, compile_function  # noqa: E402
 from derivcore.schemes import SCHEMES  # noqa: E402
+from derivcore.sweep import default_eps_grid, error_sweep  # noqa: E402
 
 REPEAT = 20
 w = sympy.Symbol("w", real=True)
@@ -56,11 +52,11 @@ def median_ms(action, repeat=REPEAT, before=None) -> float:
 def clear_compile_caches():
     numeric._lambdified.cache_clear()
     numeric.precise_function.cache_clear()
-    error_sweep._first_derivative.cache_clear()
+    reference.first_derivative.cache_clear()
 
 
 def clear_model_caches():
-    error_sweep._taylor.cache_clear()
+    reference.taylor_derivatives.cache_clear()
     error_model._breakdown_eps.cache_clear()
 
 
@@ -68,11 +64,11 @@ def compile_all(expr):
     for dtype in (*DTYPES, *COMPLEX_DTYPES.values()):
         compile_function(expr, "w", dtype)
     numeric.precise_function(expr, "w")
-    numeric.precise_function(error_sweep._first_derivative(expr, "w"), "w")
+    numeric.precise_function(reference.first_derivative(expr, "w"), "w")
 
 
 def full_sweep(expr, x):
-    sweep = error_sweep.error_sweep(expr, "w", x, default_eps_grid(), SCHEMES, DTYPES)
+    sweep = error_sweep(expr, "w", x, default_eps_grid(), SCHEMES, DTYPES)
     for scheme in SCHEMES:
         for dtype in DTYPES:
             sweep.abs_error(scheme, dtype)
@@ -91,7 +87,7 @@ def parts_ms(expr, x) -> dict[str, float]:
     for _ in range(REPEAT):
         clear_model_caches()
         start = time.perf_counter()
-        sweep = error_sweep.error_sweep(expr, "w", x, default_eps_grid(), SCHEMES, DTYPES)
+        sweep = error_sweep(expr, "w", x, default_eps_grid(), SCHEMES, DTYPES)
         steps = [("k for 15 curves", None)]
         marks = [time.perf_counter()]
         for name, method in [

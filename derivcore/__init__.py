@@ -4,13 +4,13 @@ The names below are the contract that outside checks use (see the design notes, 
 """
 
 from derivcore.answers import AnswerCheck, check_answer
-from derivcore.error_sweep import ErrorSweep, default_eps_grid, error_sweep
 from derivcore.expressions import ExpressionError, parse
 from derivcore.finite_differences import finite_difference
 from derivcore.graph import ComputationGraph, computation_graph
 from derivcore.numeric import DTYPES
 from derivcore.schemes import SCHEMES
 from derivcore.steps import Step, derivative_steps
+from derivcore.sweep import ErrorSweep, default_eps_grid, error_sweep
 from derivcore.symbolic import derivative
 
 __all__ = [

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from derivcore.error_model import UNIT_ROUNDOFF
-from derivcore.error_sweep import ErrorSweep
+from derivcore.sweep import ErrorSweep
 
 LAB_EPS = 1e-9
 

@@ -3,7 +3,7 @@
 import csv
 import io
 
-from derivcore.error_sweep import ErrorSweep
+from derivcore.sweep import ErrorSweep
 
 
 def sweep_to_csv(sweep: ErrorSweep) -> str:

@@ -10,7 +10,7 @@ from derivcore.chart_text import (
     error_sentence,
     short_number,
 )
-from derivcore.error_sweep import default_eps_grid, error_sweep
+from derivcore.sweep import default_eps_grid, error_sweep
 
 w = sympy.Symbol("w", real=True)
 

@@ -15,8 +15,9 @@ from derivcore.error_model import (
     not_applicable_model,
     truncation_series,
 )
-from derivcore.error_sweep import _taylor, default_eps_grid, error_sweep
 from derivcore.expressions import parse
+from derivcore.reference import taylor_derivatives
+from derivcore.sweep import default_eps_grid, error_sweep
 
 U64 = 2.0**-53
 E = math.e
@@ -185,7 +186,7 @@ def test_models_that_cannot_exist():
     ],
 )
 def test_second_derivatives_keep_their_size(text, x, second):
-    derivatives = _taylor(parse(text), "w", x, ())
+    derivatives = taylor_derivatives(parse(text), "w", x, ())
     assert derivatives[2] != 0
     with _mp.workdps(50):
         assert derivatives[2] == pytest.approx(float(second(_mp.mpf(x))), rel=1e-12)

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 import sympy
 
-from derivcore.error_sweep import default_eps_grid, error_sweep
 from derivcore.expressions import parse
 from derivcore.finite_differences import finite_difference
 from derivcore.numeric import DTYPES
 from derivcore.schemes import SCHEMES
+from derivcore.sweep import default_eps_grid, error_sweep
 
 w = sympy.Symbol("w", real=True)
 v = sympy.Symbol("v", real=True)

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import sympy
 
-from derivcore.error_sweep import default_eps_grid, error_sweep
 from derivcore.explain import error_explanation
+from derivcore.sweep import default_eps_grid, error_sweep
 from derivcore.sweep_csv import sweep_to_csv
 
 w = sympy.Symbol("w", real=True)

@@ -9,9 +9,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derivcore.error_sweep import default_eps_grid, error_sweep
 from derivcore.explain import error_explanation
 from derivcore.expressions import parse
+from derivcore.sweep import default_eps_grid, error_sweep
 
 # (text, J′ and J″ by hand in mpmath, J as the lab's Python computes it, where it is defined).
 # The C library's tanh may differ from the correctly rounded one in the last bit: k uses it.

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 import sympy
 
-from derivcore.error_sweep import default_eps_grid, error_sweep
 from derivcore.figures import OKABE_ITO, SCHEME_COLOURS, curve_figure, error_figure
+from derivcore.sweep import default_eps_grid, error_sweep
 
 w = sympy.Symbol("w", real=True)
 

@@ -4,9 +4,9 @@ enlarged for a projector."""
 import pytest
 import sympy
 
-from derivcore.error_sweep import default_eps_grid, error_sweep
 from derivcore.figures import curve_figure, error_figure
 from derivcore.plot_theme import DARK, LIGHT, contrast_ratio, plot_theme, readable
+from derivcore.sweep import default_eps_grid, error_sweep
 
 w = sympy.Symbol("w", real=True)
 

@@ -5,8 +5,8 @@ import streamlit as st
 
 from derivcore.beyond_v import BeyondTheV, beyond_the_v
 from derivcore.bounded import WorkTimeout
-from derivcore.error_sweep import ErrorSweep
 from derivcore.notebook import lab_notebook
+from derivcore.sweep import ErrorSweep
 from derivcore.taylor import TaylorExpansion, taylor_expansion
 from ui.cache import _busy_is_not_cached, _failure, graph_with_check
 from ui.messages import show_problem

@@ -11,16 +11,16 @@ import streamlit as st
 
 from derivcore.answers import AnswerCheck, check_answer
 from derivcore.bounded import WorkTimeout, default_timeout, run_bounded
-from derivcore.error_sweep import (
+from derivcore.expressions import ExpressionError
+from derivcore.graph import computation_graph, gradient_check
+from derivcore.prepared import PreparedFunction, differentiate, prepare
+from derivcore.steps import derivative_steps
+from derivcore.sweep import (
     ErrorSweep,
     complete_error_sweep,
     default_eps_grid,
     error_sweep,
 )
-from derivcore.expressions import ExpressionError
-from derivcore.graph import computation_graph, gradient_check
-from derivcore.prepared import PreparedFunction, differentiate, prepare
-from derivcore.steps import derivative_steps
 from derivcore.symbolic import PointValue, derivative_at
 
 

@@ -1,5 +1,10 @@
 """The error of k against ε: every scheme and dtype at once, with reference, model and reasons.
 
+(About 550 lines and one concept: `ErrorSweep` is the object every page reads, and its parts
+are computed lazily under one lock, so they stay together. The work it delegates lives in
+`reference` (J′ and J⁽ⁿ⁾ in high precision), `exact_arithmetic` (the curve without floating
+point), `missing_values` (why a value is missing) and `error_model`.)
+
 `error_sweep` computes k for a whole array of ε in each dtype (array work: J is evaluated once per
 stencil point and shared between the schemes), and compares it with J′ computed by mpmath to 50
 digits at the x the dtype actually holds (float32(0.1) is not 0.1). Everything that needs more
@@ -9,7 +14,6 @@ is computed on first use and kept.
 
 from __future__ import annotations
 
-import functools
 import math
 import threading
 from collections.abc import Sequence
@@ -19,11 +23,11 @@ import numpy as np
 import sympy
 
 from derivcore.error_model import (
-    HIGHEST_DERIVATIVE,
     ErrorModel,
     error_model,
     not_applicable_model,
 )
+from derivcore.exact_arithmetic import exact_arithmetic_errors
 from derivcore.finite_differences import (
     COMPLEX_DTYPES,
     Stencil,
@@ -31,27 +35,26 @@ from derivcore.finite_differences import (
     validate_dtype,
     validate_scheme,
 )
+from derivcore.missing_values import causes, domain_checks, range_text
 from derivcore.numeric import (
     PrecisionLimit,
     Values,
     compile_function,
     mp_context,
-    other_names,
     precise_function,
     precise_parameters,
     precise_value,
     round_to_dtype,
 )
+from derivcore.reference import (
+    REFERENCE_DIGITS,
+    kink_at,
+    precise_derivative,
+    taylor_derivatives,
+)
 from derivcore.schemes import scheme_named
-from derivcore.smoothness import NON_ANALYTIC
-from derivcore.symbols import symbol_for
 
-REFERENCE_DIGITS = 50  # J′ to 50 significant digits
-TAYLOR_DIGITS = 20  # J⁽ⁿ⁾ for the model: a few digits are needed, 20 make zeros recognisable
-TAYLOR_ZERO = 1e-20  # relative size below which a numerical derivative counts as exactly 0
-TAYLOR_AGREEMENT = 1e-12  # two precisions agreeing this closely give J⁽ⁿ⁾ to float accuracy
 SMOOTHING_DECADES = 0.5  # half-width of the running median behind `measured_best`
-EXACT_SUBGRID_DECADES = 1.0  # spacing of the ε at which the exact-arithmetic curve is computed
 
 
 def default_eps_grid(n: int = 400, lo: float = 1e-20, hi: float = 1.0) -> np.ndarray:
@@ -59,139 +62,6 @@ def default_eps_grid(n: int = 400, lo: float = 1e-20, hi: float = 1.0) -> np.nda
     if n < 2 or not (0 < lo < hi) or not math.isfinite(hi):
         raise ValueError("The ε grid needs n ≥ 2 and 0 < lo < hi.")
     return np.logspace(math.log10(lo), math.log10(hi), n)
-
-
-@functools.lru_cache(maxsize=64)
-def _first_derivative(expr: sympy.Expr, var: str) -> sympy.Expr:
-    return sympy.diff(expr, symbol_for(expr, var))
-
-
-def _precise_derivative(expr, var, x: float, parameters: tuple, dps: int):
-    """J′(x) in this thread's mpmath context at `dps` digits (nan where undefined)."""
-    context = mp_context(dps)
-    arguments = [context.mpf(v) for v in (x, *parameters)]
-    function = precise_function(_first_derivative(expr, var), var, other_names(expr, var))
-    return precise_value(function, context, *arguments)
-
-
-# A symbolic derivative that grows beyond this many operations is not differentiated further (the
-# 9th derivative of tanh has ~750); the remaining orders come from mpmath's numerical diff.
-SYMBOLIC_DERIVATIVE_OPS = 3000
-
-
-@functools.lru_cache(maxsize=512)
-def _symbolic_derivative(expr: sympy.Expr, var: str, order: int) -> sympy.Expr | None:
-    """J⁽ⁿ⁾ by SymPy, from J⁽ⁿ⁻¹⁾; None once an earlier one has grown too large to go on."""
-    if order == 0:
-        return expr
-    lower = _symbolic_derivative(expr, var, order - 1)
-    if lower is None or sympy.count_ops(lower) > SYMBOLIC_DERIVATIVE_OPS:
-        return None
-    return sympy.diff(lower, symbol_for(expr, var))
-
-
-class _Derivatives:
-    """J⁽ⁿ⁾(x) for n = 0..9, each computed when first read: SymPy's derivative evaluated by
-    mpmath (`_settled_value`). Exact where it matters: a derivative that is 0 at x comes out as
-    exactly 0 (J″ of the sigmoid at 0, J‴ of w²) and a tiny one keeps its size (J″ of sqrt at
-    1e-7 is −8e9, J″ of atan at 1e8 is −2e-24), at any |x| (a numerical step would vanish beyond
-    |x| ≈ 1e30). The model reads only the orders of its leading terms (J″ and J‴ for forward
-    differences), so the 9th derivative of tanh (~750 operations) is rarely formed. Orders past
-    a derivative too large to differentiate come from `_numerical_taylor`."""
-
-    def __init__(self, expr: sympy.Expr, var: str, x: float, parameters: tuple):
-        self._key = (expr, var, x, parameters)
-        self._values: dict[int, float] = {}
-
-    def __len__(self) -> int:
-        return HIGHEST_DERIVATIVE + 1
-
-    def __getitem__(self, order: int) -> float:
-        if order not in self._values:
-            expr, var, x, parameters = self._key
-            derivative = _symbolic_derivative(expr, var, order)
-            if derivative is None:
-                self._values[order] = _numerical_taylor(expr, var, x, parameters)[order]
-            else:
-                function = precise_function(derivative, var, other_names(expr, var))
-                self._values[order] = _settled_value(function, (x, *parameters))
-        return self._values[order]
-
-
-@functools.lru_cache(maxsize=256)
-def _taylor(expr: sympy.Expr, var: str, x: float, parameters: tuple) -> _Derivatives:
-    """J⁽ⁿ⁾(x) for n = 0..9, computed on demand (see `_Derivatives`)."""
-    return _Derivatives(expr, var, x, parameters)
-
-
-def _settled_value(function, arguments: tuple) -> float:
-    """function(*arguments) (exact floats) to 12 digits, doubling the working precision from 20
-    digits until two evaluations agree: a formula can cancel (tanh″ = −2·tanh·(1 − tanh²) at
-    −30 is 1 − (1 − 3.5e-26) at 20 digits, i.e. 0, but 1.4e-25). nan if it never settles by
-    1280 digits, or where J⁽ⁿ⁾ is not a real number."""
-    previous = None
-    digits = TAYLOR_DIGITS
-    while digits <= 1280:
-        context = mp_context(digits)
-        value = precise_value(function, context, *(context.mpf(a) for a in arguments))
-        if not context.isfinite(value) or isinstance(value, context.mpc):
-            return math.nan
-        if previous is not None and (
-            value == previous or abs(value - previous) <= TAYLOR_AGREEMENT * abs(value)
-        ):
-            return float(value)
-        previous, digits = value, 2 * digits
-    return math.nan
-
-
-@functools.lru_cache(maxsize=64)
-def _numerical_taylor(expr: sympy.Expr, var: str, x: float, parameters: tuple) -> tuple:
-    """J⁽ⁿ⁾(x) for n = 0..9 by mpmath's numerical differentiation at 20 digits, a step relative
-    to |x|; noise-level values are reported as 0."""
-    context = mp_context(TAYLOR_DIGITS)
-    function = precise_function(expr, var)
-    fixed = [context.mpf(p) for p in parameters]
-
-    def f(t):
-        return precise_value(function, context, t, *fixed)
-
-    point = context.mpf(x)
-    step = context.ldexp(max(1, abs(point)), -context.prec - 10)
-    try:
-        values = [f(point)] + [
-            context.diff(f, point, n, h=step) for n in range(1, HIGHEST_DERIVATIVE + 1)
-        ]
-    except (ValueError, ZeroDivisionError, TypeError):
-        return (math.nan,) * (HIGHEST_DERIVATIVE + 1)
-    if not all(context.isfinite(v) and not isinstance(v, context.mpc) for v in values):
-        return (math.nan,) * (HIGHEST_DERIVATIVE + 1)
-    seen = max(abs(v) * step**n / math.factorial(n) for n, v in enumerate(values))
-    return tuple(0.0 if abs(v) <= TAYLOR_ZERO * seen else float(v) for v in values)
-
-
-def _kink(expr: sympy.Expr, var: str, x: float, parameters: tuple) -> str | None:
-    """A non-differentiable point of J at x (|u| with u = 0, max with a tie, ...), described."""
-    others = other_names(expr, var)
-    context = mp_context(REFERENCE_DIGITS)
-    arguments = [context.mpf(v) for v in (x, *parameters)]
-
-    def at_x(sub: sympy.Expr):
-        return precise_value(precise_function(sub, var, others), context, *arguments)
-
-    for node in sympy.preorder_traversal(expr):
-        if isinstance(node, (sympy.Abs, sympy.sign, sympy.Heaviside)):
-            if at_x(node.args[0]) == 0:
-                return f"{NON_ANALYTIC[type(node)]} has a corner or jump where {node.args[0]} = 0"
-        elif isinstance(node, (sympy.Max, sympy.Min)):
-            values = sorted(at_x(a) for a in node.args)
-            extreme = values[-1] if isinstance(node, sympy.Max) else values[0]
-            if sum(v == extreme for v in values) > 1:
-                return f"{NON_ANALYTIC[type(node)]} switches between its arguments there"
-        elif isinstance(node, (sympy.floor, sympy.ceiling)):
-            value = at_x(node.args[0])
-            if context.isfinite(value) and value == context.floor(value):
-                return f"{NON_ANALYTIC[type(node)]} jumps there"
-    return None
 
 
 def _row_medians(samples: np.ndarray) -> np.ndarray:
@@ -204,86 +74,6 @@ def _row_medians(samples: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         middle = np.where(low == high, low, (low + high) / 2)
     return np.where(count > 0, middle, np.nan)
-
-
-def _range_text(mask: np.ndarray, eps: np.ndarray) -> str:
-    """Where `mask` holds, in words: "for ε ≥ 0.001", "for ε ≤ 3e-08", "for 12 values of ε ..."."""
-    order = np.argsort(eps)
-    inside, sorted_eps = mask[order], eps[order]
-    chosen = sorted_eps[inside]
-    if inside.all():
-        return "for every ε"
-    first, last = np.flatnonzero(inside)[[0, -1]]
-    contiguous = last - first + 1 == inside.sum()
-    if contiguous and last == len(inside) - 1:
-        return f"for ε ≥ {chosen[0]:.3g}"
-    if contiguous and first == 0:
-        return f"for ε ≤ {chosen[-1]:.3g}"
-    if contiguous:
-        return f"for {chosen[0]:.3g} ≤ ε ≤ {chosen[-1]:.3g}"
-    return f"for {inside.sum()} values of ε between {chosen[0]:.3g} and {chosen[-1]:.3g}"
-
-
-def _arm(var: str, offset) -> str:
-    if offset == "complex":
-        return f"{var} + iε"
-    if offset == 0:
-        return var
-    size = "ε" if abs(offset) == 1 else f"{abs(offset)}ε"
-    return f"{var} {'+' if offset > 0 else '−'} {size}"
-
-
-def _domain_checks(expr: sympy.Expr) -> list[tuple[sympy.Expr, str, str]]:
-    """(argument, condition, function name) for the parts of J that can be undefined.
-
-    Conditions: "negative" (sqrt, fractional powers, log), "zero" (poles, log 0),
-    "outside [−1, 1]" (asin, acos), "below 1" (acosh), "outside (−1, 1)" (atanh).
-    """
-    checks = []
-    for node in sympy.preorder_traversal(expr):
-        if node.is_number:
-            continue
-        if isinstance(node, sympy.Pow) and node.exp.is_number:
-            if not node.exp.is_integer:
-                name = "sqrt" if abs(node.exp) == sympy.S.Half else "a fractional power"
-                checks.append((node.base, "negative", name))
-            if node.exp.is_negative:
-                checks.append((node.base, "zero", "1/u"))
-        elif isinstance(node, sympy.log):
-            checks += [(node.args[0], "negative", "log"), (node.args[0], "zero", "log")]
-        elif isinstance(node, (sympy.asin, sympy.acos)):
-            checks.append((node.args[0], "outside [−1, 1]", type(node).__name__))
-        elif isinstance(node, sympy.acosh):
-            checks.append((node.args[0], "below 1", "acosh"))
-        elif isinstance(node, sympy.atanh):
-            checks.append((node.args[0], "outside (−1, 1)", "atanh"))
-    return checks
-
-
-_DOMAIN_WORDS = {
-    "negative": "< 0 leaves",
-    "outside [−1, 1]": "leaves [−1, 1],",
-    "below 1": "< 1 leaves",
-    "outside (−1, 1)": "leaves (−1, 1),",
-}
-
-
-def _cause_text(argument, condition: str, name: str, is_var: bool, arm: str) -> str:
-    if is_var and condition in _DOMAIN_WORDS:
-        return f"{arm} {_DOMAIN_WORDS[condition]} the domain of {name}"
-    if condition == "zero":
-        if name == "log":
-            return (
-                f"{arm} = 0 gives log(0) = −∞"
-                if is_var
-                else f"at {arm} the argument of log, {argument}, is 0 (log 0 = −∞)"
-            )
-        return (
-            f"{arm} = 0 hits a pole (division by zero)"
-            if is_var
-            else f"at {arm} the denominator {argument} is 0 (a pole)"
-        )
-    return f"at {arm} the argument of {name}, {argument}, is {condition}"
 
 
 def _two_sum(a: np.ndarray, b: float) -> tuple[np.ndarray, np.ndarray]:
@@ -414,7 +204,7 @@ class ErrorSweep:
         parameters = self._parameters(dtype)
         reason = None
         try:
-            derivative = _precise_derivative(self.expr, self.var, x, parameters, REFERENCE_DIGITS)
+            derivative = precise_derivative(self.expr, self.var, x, parameters, REFERENCE_DIGITS)
             context = mp_context(REFERENCE_DIGITS)
             value = precise_value(
                 precise_function(self.expr, self.var),
@@ -426,7 +216,7 @@ class ErrorSweep:
             elif not context.isfinite(derivative):
                 reason = f"J is not differentiable at {self.var} = {x!r}"
             else:
-                kink = _kink(self.expr, self.var, x, parameters)
+                kink = kink_at(self.expr, self.var, x, parameters)
                 if kink:
                     reason = f"J is not differentiable at {self.var} = {x!r}: {kink}"
         except PrecisionLimit as limit:
@@ -536,7 +326,7 @@ class ErrorSweep:
         if scheme == "complex_step" and not stencil.real_at_x():
             return f"J is not a real number at {x_text}, so the complex step says nothing there."
         if not np.isfinite(stencil.value(0)).all():
-            cause = self._why(0, dtype, np.ones(1, dtype=bool))[0][1]
+            cause = self._causes(0, dtype, np.ones(1, dtype=bool))[0][1]
             return f"J cannot be computed at {x_text} itself: {cause}."
         parts = []
         step = stencil.imaginary_step if scheme == "complex_step" else stencil.h
@@ -560,7 +350,7 @@ class ErrorSweep:
             values = stencil.complex_value() if offset == "complex" else stencil.value(offset)
             bad = missing & ~zero_step & ~np.isfinite(values)
             if bad.any():
-                parts += self._why(offset, dtype, bad)
+                parts += self._causes(offset, dtype, bad)
                 explained |= bad
         overflow = missing & ~explained & np.isinf(self._estimates[scheme, dtype])
         if overflow.any():
@@ -578,7 +368,7 @@ class ErrorSweep:
         parts.sort(key=lambda part: float(self.eps[part[0]].min()))
         return (
             "k is missing "
-            + "; ".join(f"{_range_text(mask, self.eps)}: {cause}" for mask, cause in parts)
+            + "; ".join(f"{range_text(mask, self.eps)}: {cause}" for mask, cause in parts)
             + "."
         )
 
@@ -600,7 +390,7 @@ class ErrorSweep:
         outer = [stencil.point(a) for a in scheme_named(scheme).offsets if a != 0]
         finite_k = np.isfinite(self._estimates[scheme, dtype])
         breaks = [
-            (a, "a pole") for a, condition, _ in _domain_checks(self.expr) if condition == "zero"
+            (a, "a pole") for a, condition, _ in domain_checks(self.expr) if condition == "zero"
         ]
         breaks += [
             (node.args[0], "a corner")
@@ -623,7 +413,7 @@ class ErrorSweep:
             mask = crossed & finite_k
             if at_x != 0 and mask.any():
                 return (
-                    f"{_range_text(mask, self.eps)} the stencil's points lie on both sides of "
+                    f"{range_text(mask, self.eps)} the stencil's points lie on both sides of "
                     f"{kind} of J (where {argument} = 0), so k mixes two branches of J and is "
                     f"no slope at {self.var} = {self.x_used(dtype)!r}."
                 )
@@ -641,78 +431,16 @@ class ErrorSweep:
             return None
         tiny = float(np.finfo(dtype).smallest_subnormal)
         return (
-            f"{_range_text(zero, self.eps)} J′·ε is below the smallest positive {dtype} "
+            f"{range_text(zero, self.eps)} J′·ε is below the smallest positive {dtype} "
             f"({tiny:.2g}), so Im J({self.var} + iε) underflows to 0 and k = 0: the complex "
             "step needs |J′|·ε to be a representable number."
         )
 
-    def _why(self, offset, dtype: str, bad: np.ndarray) -> list[tuple[np.ndarray, str]]:
-        """Split the ε where J(x + offset·ε) is not finite by cause: [(mask, sentence)]."""
-        stencil = self._stencils[dtype]
-        arm = _arm(self.var, offset)
-        if offset == "complex":
-            return [(bad, f"J({arm}) is not a finite number")]
-        points = np.broadcast_to(stencil.point(offset), bad.shape)
-        symbol = symbol_for(self.expr, self.var)
-        remaining = bad.copy()
-        found = []
-        for argument, condition, name in _domain_checks(self.expr):
-            with np.errstate(all="ignore"):
-                value = np.broadcast_to(
-                    compile_function(argument, self.var, dtype, self._values)(points), bad.shape
-                )
-                hit = {
-                    "negative": value < 0,
-                    "zero": value == 0,
-                    "outside [−1, 1]": np.abs(value) > 1,
-                    "below 1": value < 1,
-                    "outside (−1, 1)": np.abs(value) >= 1,
-                }[condition]
-            mask = remaining & hit
-            if mask.any():
-                found.append(
-                    (mask, _cause_text(argument, condition, name, argument == symbol, arm))
-                )
-                remaining &= ~mask
-        if remaining.any():
-            with np.errstate(all="ignore"):
-                wide = compile_function(self.expr, self.var, "float64", self._values)(points)
-            largest = float(np.finfo(dtype).max)
-            exact = self._exact_kind(points, remaining, dtype)
-            overflow = remaining & (np.isfinite(wide) | (exact == "finite"))
-            if overflow.any():
-                found.append((overflow, f"J({arm}) overflows {dtype} (largest {largest:g})"))
-                remaining &= ~overflow
-            if remaining.any() and exact in ("huge", "inside"):
-                found.append(
-                    (remaining, f"a value inside J({arm}) overflows {dtype} (largest {largest:g})")
-                )
-                remaining &= ~remaining
-            if remaining.any():
-                found.append((remaining, f"J({arm}) is not a finite number"))
-        return found
-
-    def _exact_kind(self, points: np.ndarray, where: np.ndarray, dtype: str) -> str:
-        """What J is at these points in exact arithmetic, judged at one representative point
-        (the first in `where`): "finite" (then a float inf there is overflow, not a pole),
-        "inside" (J itself fits in `dtype`, so only a value inside it overflowed: softplus at
-        800 is 800, but e^800 is not a float64), "huge" (a value inside J is too large to
-        compute with) or "not finite"."""
-        first = int(np.flatnonzero(where)[0])
-        context = mp_context(TAYLOR_DIGITS)
-        parameters = [context.mpf(p) for p in self._parameters("float64")]
-        try:
-            value = precise_value(
-                precise_function(self.expr, self.var),
-                context,
-                context.mpf(float(points[first])),
-                *parameters,
-            )
-        except PrecisionLimit:
-            return "huge"
-        if not context.isfinite(value):
-            return "not finite"
-        return "inside" if abs(value) <= float(np.finfo(dtype).max) else "finite"
+    def _causes(self, offset, dtype: str, bad: np.ndarray) -> list[tuple[np.ndarray, str]]:
+        """Why J(x + offset·ε) is not finite where `bad` holds: [(mask, sentence)]."""
+        points = None if offset == "complex" else self._stencils[dtype].point(offset)
+        parameters = self._parameters("float64")
+        return causes(self.expr, self.var, self._values, parameters, points, offset, dtype, bad)
 
     # ---- model and summaries ------------------------------------------------------------------
 
@@ -729,7 +457,7 @@ class ErrorSweep:
             if reason:
                 self._models[scheme, dtype] = not_applicable_model(scheme, dtype, reason)
             else:
-                derivatives = _taylor(
+                derivatives = taylor_derivatives(
                     self.expr, self.var, self.x_used(dtype), self._parameters(dtype)
                 )
                 self._models[scheme, dtype] = error_model(
@@ -776,12 +504,9 @@ class ErrorSweep:
     # ---- exact arithmetic ---------------------------------------------------------------------
 
     def exact_arithmetic_error(self, scheme: str) -> np.ndarray:
-        """|k − J′| with the quotient computed without floating point: x = x_used("float64") and
-        each ε exactly, at enough digits that even the five-point error at ε = 1e-20 (~1e-80) is
-        resolved. Computed at ε spaced ~1 decade apart and interpolated in log-log between
-        them (the curve is a power law there); every ε is computed where a gap or an exact 0
-        begins. 0.0 where exactly zero; nan where the complex step does not apply or a stencil
-        point leaves the domain."""
+        """|k − J′| with the quotient computed without floating point at x = x_used("float64")
+        (see `exact_arithmetic`). 0.0 where exactly zero; nan where the complex step does not
+        apply, a stencil point leaves the domain, or J′ has no reference value."""
         if scheme not in self.schemes:
             raise ValueError(f"The scheme '{scheme}' is not part of this sweep.")
         with self._lock:
@@ -793,108 +518,17 @@ class ErrorSweep:
                     self._exact.update({s: nothing for s in self.schemes})
         return self._exact[scheme].copy()
 
-    def _exact_digits(self, eps: float) -> int:
-        """Digits for the exact quotient at ε: the cancellation costs log10(1/ε) digits, and a
-        truncation error of order p (plus two, in case the leading derivative vanishes) needs
-        p·log10(1/ε) more to be seen; 30 to spare."""
-        highest = max(scheme_named(s).order for s in self.schemes)
-        return int(math.ceil((highest + 3) * max(0.0, -math.log10(eps)))) + 30
-
     def _exact_curves(self) -> dict[str, np.ndarray]:
-        """All schemes' exact-arithmetic curves in one pass, sharing the values of f.
-
-        All mpmath work happens inside this call, in this thread's context: no mpmath number
-        outlives it (a cached sweep may be used from another thread later). Differences below
-        the noise of the precision used (2^(10 − bits)·max|f|/ε) are reported as 0.
-        """
         if self._reference("float64").reason is not None:
             return {s: np.full(self.eps.shape, np.nan) for s in self.schemes}
-        most = self._exact_digits(float(self.eps.min()))
-        x_float = self.x_used("float64")
-        parameters = self._parameters("float64")
-        function = precise_function(self.expr, self.var)
-        derivative = _precise_derivative(self.expr, self.var, x_float, parameters, most)
-        context = mp_context(most)
-        x = context.mpf(x_float)
-        fixed = [context.mpf(p) for p in parameters]
-        at_x = precise_value(function, context, x, *fixed)
-        missing = not context.isfinite(derivative) or not context.isfinite(at_x)
-        cache: dict = {}
-
-        def f(point):
-            key = (point.real, point.imag) if isinstance(point, context.mpc) else point
-            if key not in cache:
-                cache[key] = precise_value(function, context, point, *fixed)
-            return cache[key]
-
-        steps: dict[int, object] = {}  # per ε, as an mpmath number
-
-        def error_at(scheme: str, i: int) -> float:
-            if missing:
-                return math.nan
-            eps = float(self.eps[i])
-            context.dps = self._exact_digits(eps)
-            e = steps.setdefault(i, context.mpf(eps))
-            definition = scheme_named(scheme)
-            values = {}
-
-            def value(offset: int):
-                if definition.imaginary:
-                    point = context.mpc(x, e)
-                else:
-                    point = x if offset == 0 else x + offset * e
-                values[offset] = at_x if point is x else f(point)
-                return values[offset]
-
-            k = definition.combine(value, e)
-            if not context.isfinite(k):
-                return math.nan
-            error = float(abs(k - derivative))
-            size = max(float(abs(v)) for v in values.values())
-            return 0.0 if error <= math.ldexp(size / eps, 10 - context.prec) else error
-
-        curves = {}
-        for scheme in self.schemes:
-            if scheme == "complex_step" and complex_step_unavailable(self.expr, "float64"):
-                curves[scheme] = np.full(self.eps.shape, np.nan)
-            else:
-                curves[scheme] = self._interpolated(lambda i, s=scheme: error_at(s, i))
-        return curves
-
-    def _interpolated(self, error_at) -> np.ndarray:
-        """error_at(i) on a sub-grid ~1 decade apart, interpolated linearly in log-log;
-        computed at every ε between two sub-grid points of different kind (nan / 0 / > 0)."""
-        order = np.argsort(self.eps)
-        log_eps = np.log10(self.eps[order])
-        picked = [0]
-        for position in range(1, len(order)):
-            if log_eps[position] - log_eps[picked[-1]] >= EXACT_SUBGRID_DECADES:
-                picked.append(position)
-        if picked[-1] != len(order) - 1:
-            picked.append(len(order) - 1)
-        result = np.full(len(order), np.nan)
-        for p in picked:
-            result[p] = error_at(order[p])
-
-        def kind(value: float) -> int:
-            return 0 if math.isnan(value) else (1 if value == 0 else 2)
-
-        for a, b in zip(picked, picked[1:], strict=False):
-            if b - a < 2:
-                continue
-            inner = np.arange(a + 1, b)
-            if kind(result[a]) != kind(result[b]):
-                for p in inner:
-                    result[p] = error_at(order[p])
-            elif kind(result[a]) == 2:
-                result[inner] = 10 ** np.interp(
-                    log_eps[inner], log_eps[[a, b]], np.log10(result[[a, b]])
-                )
-            elif kind(result[a]) == 1:
-                result[inner] = 0.0
-        out = np.empty(len(order))
-        out[order] = result
-        return out
+        return exact_arithmetic_errors(
+            self.expr,
+            self.var,
+            self.x_used("float64"),
+            self._parameters("float64"),
+            self.eps,
+            self.schemes,
+        )
 
 
 def error_sweep(

@@ -1,0 +1,158 @@
+"""J′ and J⁽ⁿ⁾ at a float x in high precision: the references every error is measured against.
+
+J′(x) is computed by mpmath to `REFERENCE_DIGITS` at the float x itself (float32(0.1) is not 0.1);
+the derivatives J⁽ⁿ⁾ that the error model needs come from SymPy's derivatives evaluated at a
+precision that doubles until two evaluations agree, or from mpmath's numerical differentiation
+once a symbolic derivative grows too large. `kink_at` names a corner or jump of J at x, where J′
+does not exist even though a formula for it evaluates.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import sympy
+
+from derivcore.numeric import mp_context, other_names, precise_function, precise_value
+from derivcore.schemes import HIGHEST_DERIVATIVE
+from derivcore.smoothness import NON_ANALYTIC
+from derivcore.symbols import symbol_for
+
+REFERENCE_DIGITS = 50  # J′ to 50 significant digits
+TAYLOR_DIGITS = 20  # J⁽ⁿ⁾ for the model: a few digits are needed, 20 make zeros recognisable
+TAYLOR_ZERO = 1e-20  # relative size below which a numerical derivative counts as exactly 0
+TAYLOR_AGREEMENT = 1e-12  # two precisions agreeing this closely give J⁽ⁿ⁾ to float accuracy
+
+
+@functools.lru_cache(maxsize=64)
+def first_derivative(expr: sympy.Expr, var: str) -> sympy.Expr:
+    return sympy.diff(expr, symbol_for(expr, var))
+
+
+def precise_derivative(expr, var, x: float, parameters: tuple, dps: int):
+    """J′(x) in this thread's mpmath context at `dps` digits (nan where undefined)."""
+    context = mp_context(dps)
+    arguments = [context.mpf(v) for v in (x, *parameters)]
+    function = precise_function(first_derivative(expr, var), var, other_names(expr, var))
+    return precise_value(function, context, *arguments)
+
+
+# A symbolic derivative that grows beyond this many operations is not differentiated further (the
+# 9th derivative of tanh has ~750); the remaining orders come from mpmath's numerical diff.
+SYMBOLIC_DERIVATIVE_OPS = 3000
+
+
+@functools.lru_cache(maxsize=512)
+def symbolic_derivative(expr: sympy.Expr, var: str, order: int) -> sympy.Expr | None:
+    """J⁽ⁿ⁾ by SymPy, from J⁽ⁿ⁻¹⁾; None once an earlier one has grown too large to go on."""
+    if order == 0:
+        return expr
+    lower = symbolic_derivative(expr, var, order - 1)
+    if lower is None or sympy.count_ops(lower) > SYMBOLIC_DERIVATIVE_OPS:
+        return None
+    return sympy.diff(lower, symbol_for(expr, var))
+
+
+class _Derivatives:
+    """J⁽ⁿ⁾(x) for n = 0..9, each computed when first read: SymPy's derivative evaluated by
+    mpmath (`_settled_value`). Exact where it matters: a derivative that is 0 at x comes out as
+    exactly 0 (J″ of the sigmoid at 0, J‴ of w²) and a tiny one keeps its size (J″ of sqrt at
+    1e-7 is −8e9, J″ of atan at 1e8 is −2e-24), at any |x| (a numerical step would vanish beyond
+    |x| ≈ 1e30). The model reads only the orders of its leading terms (J″ and J‴ for forward
+    differences), so the 9th derivative of tanh (~750 operations) is rarely formed. Orders past
+    a derivative too large to differentiate come from `_numerical_taylor`."""
+
+    def __init__(self, expr: sympy.Expr, var: str, x: float, parameters: tuple):
+        self._key = (expr, var, x, parameters)
+        self._values: dict[int, float] = {}
+
+    def __len__(self) -> int:
+        return HIGHEST_DERIVATIVE + 1
+
+    def __getitem__(self, order: int) -> float:
+        if order not in self._values:
+            expr, var, x, parameters = self._key
+            derivative = symbolic_derivative(expr, var, order)
+            if derivative is None:
+                self._values[order] = _numerical_taylor(expr, var, x, parameters)[order]
+            else:
+                function = precise_function(derivative, var, other_names(expr, var))
+                self._values[order] = _settled_value(function, (x, *parameters))
+        return self._values[order]
+
+
+@functools.lru_cache(maxsize=256)
+def taylor_derivatives(expr: sympy.Expr, var: str, x: float, parameters: tuple) -> _Derivatives:
+    """J⁽ⁿ⁾(x) for n = 0..9, computed on demand (see `_Derivatives`)."""
+    return _Derivatives(expr, var, x, parameters)
+
+
+def _settled_value(function, arguments: tuple) -> float:
+    """function(*arguments) (exact floats) to 12 digits, doubling the working precision from 20
+    digits until two evaluations agree: a formula can cancel (tanh″ = −2·tanh·(1 − tanh²) at
+    −30 is 1 − (1 − 3.5e-26) at 20 digits, i.e. 0, but 1.4e-25). nan if it never settles by
+    1280 digits, or where J⁽ⁿ⁾ is not a real number."""
+    previous = None
+    digits = TAYLOR_DIGITS
+    while digits <= 1280:
+        context = mp_context(digits)
+        value = precise_value(function, context, *(context.mpf(a) for a in arguments))
+        if not context.isfinite(value) or isinstance(value, context.mpc):
+            return math.nan
+        if previous is not None and (
+            value == previous or abs(value - previous) <= TAYLOR_AGREEMENT * abs(value)
+        ):
+            return float(value)
+        previous, digits = value, 2 * digits
+    return math.nan
+
+
+@functools.lru_cache(maxsize=64)
+def _numerical_taylor(expr: sympy.Expr, var: str, x: float, parameters: tuple) -> tuple:
+    """J⁽ⁿ⁾(x) for n = 0..9 by mpmath's numerical differentiation at 20 digits, a step relative
+    to |x|; noise-level values are reported as 0."""
+    context = mp_context(TAYLOR_DIGITS)
+    function = precise_function(expr, var)
+    fixed = [context.mpf(p) for p in parameters]
+
+    def f(t):
+        return precise_value(function, context, t, *fixed)
+
+    point = context.mpf(x)
+    step = context.ldexp(max(1, abs(point)), -context.prec - 10)
+    try:
+        values = [f(point)] + [
+            context.diff(f, point, n, h=step) for n in range(1, HIGHEST_DERIVATIVE + 1)
+        ]
+    except (ValueError, ZeroDivisionError, TypeError):
+        return (math.nan,) * (HIGHEST_DERIVATIVE + 1)
+    if not all(context.isfinite(v) and not isinstance(v, context.mpc) for v in values):
+        return (math.nan,) * (HIGHEST_DERIVATIVE + 1)
+    seen = max(abs(v) * step**n / math.factorial(n) for n, v in enumerate(values))
+    return tuple(0.0 if abs(v) <= TAYLOR_ZERO * seen else float(v) for v in values)
+
+
+def kink_at(expr: sympy.Expr, var: str, x: float, parameters: tuple) -> str | None:
+    """A non-differentiable point of J at x (|u| with u = 0, max with a tie, ...), described."""
+    others = other_names(expr, var)
+    context = mp_context(REFERENCE_DIGITS)
+    arguments = [context.mpf(v) for v in (x, *parameters)]
+
+    def at_x(sub: sympy.Expr):
+        return precise_value(precise_function(sub, var, others), context, *arguments)
+
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, (sympy.Abs, sympy.sign, sympy.Heaviside)):
+            if at_x(node.args[0]) == 0:
+                return f"{NON_ANALYTIC[type(node)]} has a corner or jump where {node.args[0]} = 0"
+        elif isinstance(node, (sympy.Max, sympy.Min)):
+            values = sorted(at_x(a) for a in node.args)
+            extreme = values[-1] if isinstance(node, sympy.Max) else values[0]
+            if sum(v == extreme for v in values) > 1:
+                return f"{NON_ANALYTIC[type(node)]} switches between its arguments there"
+        elif isinstance(node, (sympy.floor, sympy.ceiling)):
+            value = at_x(node.args[0])
+            if context.isfinite(value) and value == context.floor(value):
+                return f"{NON_ANALYTIC[type(node)]} jumps there"
+    return None
