@@ -6,7 +6,7 @@ from derivcore.graph import GRAPH_PRESETS, chain_rule_product, gradient_check, n
 from ui.beyond import notebook_button
 from ui.cache import graph_with_check
 from ui.messages import show_problem
-from ui.sidebar import current_inputs
+from ui.sidebar import current_inputs, load_example
 from ui.verdict import show_point_verdict
 
 inputs = current_inputs()
@@ -17,15 +17,14 @@ st.caption(
 )
 
 
-def _use_preset(preset) -> None:
-    st.session_state["f"] = preset.text
-    for name, value in preset.values.items():
-        st.session_state["at" if name == "w" else f"value_{name}"] = str(value)
-
-
 presets = st.columns(len(GRAPH_PRESETS))
 for column, preset in zip(presets, GRAPH_PRESETS, strict=True):
-    column.button(preset.name, on_click=_use_preset, args=(preset,), key=f"preset:{preset.text}")
+    column.button(
+        preset.name,
+        on_click=load_example,
+        args=(preset.text, preset.values),
+        key=f"preset:{preset.text}",
+    )
 
 fn = inputs.function
 if fn is None or inputs.point is None:

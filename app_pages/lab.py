@@ -1,13 +1,12 @@
 """Lab: the course lab's examples in order, Python's arithmetic next to SymPy's diff and subs,
 and where the lab is wrong or misleading."""
 
-from urllib.parse import urlencode
-
 import streamlit as st
 
 from derivcore.expressions import parse
 from derivcore.lab import LAB_EXAMPLES, lab_arithmetic
 from derivcore.symbolic import to_latex
+from ui.sidebar import example_link
 
 st.title("The lab, step by step")
 st.markdown(
@@ -35,12 +34,11 @@ for example in LAB_EXAMPLES:
         )
         for point, value in example.lab_subs:
             st.latex(rf"\frac{{dJ}}{{dw}}\Big|_{{w = {point}}} = {to_latex(parse(value))}")
-        # A real link (new tab, new session): the sidebar reads f, at and eps from its URL. Within
-        # one session the sidebar's widgets keep their values and st.switch_page refuses to
-        # clear URL-bound parameters, so a link is also what an instructor can share.
+        # A real link (new tab, new session): st.switch_page refuses to clear URL-bound
+        # parameters, and a link is also what an instructor can share.
         st.link_button(
             "Open this example in the explorer",
-            f"./?{urlencode(example.explorer_params)}",
+            example_link(example.function, {example.var: example.point}, example.eps, example.var),
             icon=":material/open_in_new:",
         )
     st.markdown(example.shows)

@@ -5,7 +5,8 @@ import math
 
 import numpy as np
 
-from derivcore.curves import default_window, point_value, secant_slope, tangent_slope
+from derivcore.curves import default_window, point_value, tangent_slope
+from derivcore.nudge import nudge
 
 
 def short_number(value: float) -> str:
@@ -100,5 +101,5 @@ def describe_curve_chart(expr, var: str, x0: float, eps: float, lo=None, hi=None
         point_value(expr, var, x0, values),
         tangent_slope(expr, var, x0, values),
         eps,
-        secant_slope(expr, var, x0, eps, values),
+        nudge(expr, var, x0, eps, values).k,
     )

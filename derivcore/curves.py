@@ -20,6 +20,7 @@ from functools import lru_cache
 import numpy as np
 import sympy
 
+from derivcore.nudge import nudge
 from derivcore.numeric import compile_function
 from derivcore.smoothness import is_smooth
 from derivcore.symbols import symbol_for
@@ -300,17 +301,6 @@ def tangent_line(
     return _line(x0, y0, slope, lo, hi, [(x0, y0)])
 
 
-def secant_slope(
-    expr: sympy.Expr, var: str, x0: float, eps: float, values: dict | None = None
-) -> float:
-    """k = (J(x0 + ε) − J(x0))/ε in float64, exactly as the lab computes it; nan if undefined."""
-    eps = float(eps)
-    if eps == 0 or not np.isfinite(eps):
-        return float("nan")
-    x0 = float(x0)
-    return (point_value(expr, var, x0 + eps, values) - point_value(expr, var, x0, values)) / eps
-
-
 def secant_line(
     expr: sympy.Expr,
     var: str,
@@ -324,12 +314,14 @@ def secant_line(
     exactly, with slope k as the lab computes it (k = 0 when x0 + ε == x0 in float64); None where
     J is undefined at either point or ε is 0 or not finite."""
     lo, hi = _validate_window(lo, hi, 2)
-    x0, x1 = float(x0), float(x0) + float(eps)
-    k = secant_slope(expr, var, x0, eps, values)
-    if not np.isfinite(k):
+    try:
+        step = nudge(expr, var, x0, eps, values)
+    except ValueError:  # ε not a positive number: no secant to draw
         return None
-    y0, y1 = point_value(expr, var, x0, values), point_value(expr, var, x1, values)
-    return _line(x0, y0, k, lo, hi, [(x0, y0), (x1, y1)])
+    if not np.isfinite(step.k):
+        return None
+    through = [(step.x, step.j), (step.x_eps, step.j_eps)]
+    return _line(step.x, step.j, step.k, lo, hi, through)
 
 
 def _window_edge(f: Evaluator, outside: float, inside: float, half: float) -> float:

@@ -17,10 +17,10 @@ from derivcore.curves import (
     point_value,
     sample_curve,
     secant_line,
-    secant_slope,
     tangent_line,
     tangent_slope,
 )
+from derivcore.nudge import nudge
 from derivcore.plot_theme import LIGHT, PlotTheme
 from derivcore.schemes import scheme_named
 
@@ -207,7 +207,7 @@ def curve_figure(
         )
     secant = secant_line(expr, var, x0, eps, lo, hi, values)
     if secant is not None:
-        k = secant_slope(expr, var, x0, eps, values)
+        k = nudge(expr, var, x0, eps, values).k
         fig.scatter(
             x=secant.x,
             y=secant.y,

@@ -9,10 +9,12 @@ show what Python really prints next to what the lab's text says.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from derivcore.nudge import Nudge, nudged
+
 # Each cell's J as the lab writes it in Python: the same operations in the same order, so the
 # floats are bit for bit the lab's (1/w**2 is not the same float as w**-2, for instance).
 _LAB_FORMULAS: dict[str, Callable[[float], float]] = {
-    "w^2": lambda w: w**2,  # J = (3)**2; J_epsilon = (3 + 0.001)**2
+    "w^2": lambda w: w**2,  # the lab: J = (3)**2; J_epsilon = (3 + 0.001)**2
     "2*w": lambda w: 2 * w,  # J = 2*3; J_epsilon = 2*(3 + 0.001)
     "w^3": lambda w: w**3,  # J = (2)**3; J_epsilon = (2+0.001)**3
     "1/w": lambda w: 1 / w,  # J = 1/2; J_epsilon = 1/(2+0.001)
@@ -25,7 +27,7 @@ class LabExample:
     """One arithmetic cell of the lab and the symbolic result it is compared with.
 
     `function` is parser text; `point` and `eps` are the lab's w and ε; `k_format` is the format
-    spec of k in the lab's print ("0.6f", or "" for Python's repr). `lab_j`, `lab_j_epsilon` and
+    spec of k in the lab's print ("0.6f", or "" for Python's repr). `lab_j`, `lab_j_eps` and
     `lab_k` are the numbers as the lab's text shows them. `derivative` is SymPy's `diff` result as
     parser text and `lab_subs` the (point, value) pairs the lab evaluates it at. `shows` is what
     the example teaches; `caveats` are where the lab is wrong or misleading.
@@ -40,7 +42,7 @@ class LabExample:
     code: str
     k_format: str
     lab_j: str
-    lab_j_epsilon: str
+    lab_j_eps: str
     lab_k: str
     derivative: str
     lab_subs: tuple[tuple[int, str], ...]
@@ -51,36 +53,27 @@ class LabExample:
     @property
     def lab_line(self) -> str:
         """The printed line as the lab's text shows it."""
-        return f"J = {self.lab_j}, J_epsilon = {self.lab_j_epsilon}, dJ_dw == k = {self.lab_k}"
+        return f"J = {self.lab_j}, J_epsilon = {self.lab_j_eps}, dJ_dw == k = {self.lab_k}"
 
-    @property
-    def explorer_params(self) -> dict[str, str]:
-        """The query parameters (f, at, eps) that open this example in the explorer pages."""
-        return {"f": self.function, "at": str(self.point), "eps": repr(self.eps)}
 
 
 @dataclass(frozen=True)
-class LabArithmetic:
-    """J, J(w + ε) and k computed as the lab's cell does, and the line its print gives."""
+class LabCell:
+    """The cell's nudge computed as the lab's Python does, and the line its print writes."""
 
-    j: float
-    j_epsilon: float
-    k: float
+    nudge: Nudge
     printed: str
 
 
-def lab_arithmetic(example: LabExample) -> LabArithmetic:
+def lab_arithmetic(example: LabExample) -> LabCell:
     """Redo the cell: J = J(w), J_epsilon = J(w + ε), k = (J_epsilon − J)/ε in Python floats.
 
     `printed` is exactly what the lab's print statement writes (including its trailing space);
     J stays a Python int where the lab's J is an int expression such as (3)**2.
     """
-    formula = _LAB_FORMULAS[example.function]
-    j = formula(example.point)
-    j_epsilon = formula(example.point + example.eps)
-    k = (j_epsilon - j) / example.eps
-    printed = f"J = {j}, J_epsilon = {j_epsilon}, dJ_dw == k = {k:{example.k_format}} "
-    return LabArithmetic(j, j_epsilon, k, printed)
+    step = nudged(_LAB_FORMULAS[example.function], example.point, example.eps)
+    printed = f"J = {step.j}, J_epsilon = {step.j_eps}, dJ_dw == k = {step.k:{example.k_format}} "
+    return LabCell(step, printed)
 
 
 def lab_example(example_id: str) -> LabExample:
@@ -108,7 +101,7 @@ LAB_EXAMPLES: tuple[LabExample, ...] = (
         ),
         k_format="0.6f",
         lab_j="9",
-        lab_j_epsilon="9.006001",
+        lab_j_eps="9.006001",
         lab_k="6.001000",
         derivative="2*w",
         lab_subs=((2, "4"), (3, "6"), (-3, "-6")),
@@ -138,7 +131,7 @@ LAB_EXAMPLES: tuple[LabExample, ...] = (
         ),
         k_format="",
         lab_j="9",
-        lab_j_epsilon="9.000000006",
+        lab_j_eps="9.000000006",
         lab_k="6.000000496442226",
         derivative="2*w",
         lab_subs=(),
@@ -169,7 +162,7 @@ LAB_EXAMPLES: tuple[LabExample, ...] = (
         ),
         k_format="",
         lab_j="6",
-        lab_j_epsilon="6.002",
+        lab_j_eps="6.002",
         lab_k="1.999999999997797",
         derivative="2",
         lab_subs=((-3, "2"),),
@@ -199,7 +192,7 @@ LAB_EXAMPLES: tuple[LabExample, ...] = (
         ),
         k_format="",
         lab_j="8",
-        lab_j_epsilon="8.012006000999998",
+        lab_j_eps="8.012006000999998",
         lab_k="12.00600099997823",
         derivative="3*w^2",
         lab_subs=((2, "12"),),
@@ -227,7 +220,7 @@ LAB_EXAMPLES: tuple[LabExample, ...] = (
         ),
         k_format="",
         lab_j="0.5",
-        lab_j_epsilon="0.49975012493753124",
+        lab_j_eps="0.49975012493753124",
         lab_k="-0.2498750624687629",
         derivative="-1/w^2",
         lab_subs=((2, "-1/4"),),
@@ -251,7 +244,7 @@ LAB_EXAMPLES: tuple[LabExample, ...] = (
         ),
         k_format="",
         lab_j="0.0625",
-        lab_j_epsilon="0.06246876171484496",
+        lab_j_eps="0.06246876171484496",
         lab_k="-0.031238285155041345",
         derivative="-2/w^3",
         lab_subs=(),

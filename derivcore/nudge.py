@@ -1,13 +1,17 @@
 """The lab's nudge: J(w), J(w + ε) and k = (J(w + ε) − J(w))/ε in float64, printed as Python
-prints them."""
+prints them. `nudged` is the one place the nudge is computed: the overview, the secant on the
+curve, the lab's cells and the chain-rule page's check all call it."""
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import sympy
 
 from derivcore.finite_differences import validate_eps, validate_point
 from derivcore.numeric import compile_function
+from derivcore.schemes import FORWARD
 from derivcore.symbolic import derivative_at
 
 
@@ -21,9 +25,22 @@ class Nudge:
     j_eps: float
     k: float
 
+    @property
+    def x_eps(self) -> float:
+        """x + ε as the float the lab's Python computes."""
+        return self.x + self.eps
+
     def error(self, derivative: float) -> float:
         """|k − J′(x)|: how far the nudge is from the true slope."""
         return abs(self.k - derivative)
+
+
+def nudged(evaluate: Callable[[float], float], x: float, eps: float) -> Nudge:
+    """J(x), J(x + ε) and k = (J(x + ε) − J(x))/ε in Python floats (the forward scheme's
+    formula, in its order), with J given as a float function. Values are returned as `evaluate`
+    returns them (the lab's J = (3)**2 stays the int 9)."""
+    j, j_eps = evaluate(x), evaluate(x + eps)
+    return Nudge(x, eps, j, j_eps, FORWARD.combine({0: j, 1: j_eps}.__getitem__, eps))
 
 
 def nudge(expr: sympy.Expr, var: str, x: float, eps: float, values=None) -> Nudge:
@@ -32,8 +49,8 @@ def nudge(expr: sympy.Expr, var: str, x: float, eps: float, values=None) -> Nudg
     point that is not a finite float."""
     x, eps = validate_point(x), validate_eps(eps)
     evaluate = compile_function(expr, var, "float64", values)
-    j, j_eps = (float(evaluate(v)) for v in (x, x + eps))
-    return Nudge(x, eps, j, j_eps, (j_eps - j) / eps)
+    with np.errstate(all="ignore"):
+        return nudged(lambda v: float(evaluate(np.float64(v))), x, eps)
 
 
 def python_repr(value: float) -> str:

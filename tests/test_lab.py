@@ -7,6 +7,7 @@ import sympy
 from derivcore.expressions import parse
 from derivcore.finite_differences import finite_difference
 from derivcore.lab import LAB_EXAMPLES, lab_arithmetic, lab_example
+from ui.sidebar import example_link
 
 # Copied by hand from the lab's printed output (In [2], [3], [14], [19], [24], [26]).
 LAB_TEXT = {
@@ -67,8 +68,8 @@ def test_arithmetic_is_ieee_double(example):
         j = ops(mpmath.mpf(example.point))
         j_eps = ops(mpmath.mpf(example.point) + eps)
         k = (j_eps - j) / eps
-    result = lab_arithmetic(example)
-    assert (result.j, result.j_epsilon, result.k) == (float(j), float(j_eps), float(k))
+    step = lab_arithmetic(example).nudge
+    assert (step.j, step.j_eps, step.k) == (float(j), float(j_eps), float(k))
 
 
 def test_the_lost_digit_is_a_copy_slip_and_noted():
@@ -87,20 +88,20 @@ def test_the_lost_digit_is_a_copy_slip_and_noted():
 
 
 def test_integer_j_prints_as_the_lab_does():
-    assert lab_arithmetic(lab_example("square")).j == 9
-    assert isinstance(lab_arithmetic(lab_example("square")).j, int)
-    assert isinstance(lab_arithmetic(lab_example("reciprocal")).j, float)
+    assert lab_arithmetic(lab_example("square")).nudge.j == 9
+    assert isinstance(lab_arithmetic(lab_example("square")).nudge.j, int)
+    assert isinstance(lab_arithmetic(lab_example("reciprocal")).nudge.j, float)
 
 
 def test_small_eps_is_worse_than_its_truncation_error():
     example = lab_example("square-small-eps")
-    k = lab_arithmetic(example).k
+    k = lab_arithmetic(example).nudge.k
     error = abs(k - 6)
     assert error == pytest.approx(4.96442226e-7, rel=1e-6)
     assert error > 400 * example.eps  # truncation error of the forward difference on w² is ε
     assert any("500 times" in c for c in example.caveats)
     # The bigger ε = 0.001 is within its truncation error ε of J'(3) = 6.
-    coarse = lab_arithmetic(lab_example("square")).k
+    coarse = lab_arithmetic(lab_example("square")).nudge.k
     assert abs(coarse - 6 - 0.001) < 1e-12
 
 
@@ -109,7 +110,7 @@ def test_prose_slip_is_noted():
     assert "9.0060001" in prose and "9.006001" in prose
     assert abs(3.001**2 - 9.006001) < 1e-12
     assert "6.000999999999479" in hidden
-    assert repr(lab_arithmetic(lab_example("square")).k) == "6.000999999999479"
+    assert repr(lab_arithmetic(lab_example("square")).nudge.k) == "6.000999999999479"
 
 
 def test_symbolic_side_matches_the_labs_subs():
@@ -127,9 +128,15 @@ def test_every_example_says_what_it_shows():
         assert all(c.endswith(".") for c in example.caveats)
 
 
-def test_explorer_params():
-    assert lab_example("square").explorer_params == {"f": "w^2", "at": "3", "eps": "0.001"}
-    assert lab_example("square-small-eps").explorer_params["eps"] == "1e-09"
+def test_explorer_links_carry_the_examples_inputs():
+    square, small = lab_example("square"), lab_example("square-small-eps")
+    link = example_link(square.function, {square.var: square.point}, square.eps)
+    assert link == "./?f=w%5E2&at=3&eps=0.001"
+    assert "eps=1e-09" in example_link(small.function, {small.var: small.point}, small.eps)
+    # the other variables of a chain-rule preset go to their own boxes
+    assert example_link("(w*x + b)^2", {"w": -2, "x": 2, "b": 8}) == (
+        "./?f=%28w%2Ax+%2B+b%29%5E2&at=-2&value_x=2&value_b=8"
+    )
 
 
 def test_unknown_example():
@@ -141,7 +148,7 @@ def test_unknown_example():
 def test_the_engine_gives_the_labs_k_bit_for_bit(example):
     # The explorer pages use finite_difference; on the lab's examples it is the lab's Python.
     k = finite_difference(parse(example.function), "w", example.point, example.eps)
-    assert k == lab_arithmetic(example).k
+    assert k == lab_arithmetic(example).nudge.k
 
 
 @pytest.mark.parametrize("example", LAB_EXAMPLES, ids=lambda e: e.id)

@@ -1,7 +1,9 @@
 """The inputs every page shares: J, the variable, the point and ε, all bound to the URL."""
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import streamlit as st
 import sympy
@@ -53,6 +55,29 @@ class Inputs:
     @property
     def ready(self) -> bool:
         return self.function is not None and self.point is not None and self.eps is not None
+
+
+def _example_state(text: str, values: Mapping[str, object], eps, var: str) -> dict[str, str]:
+    """The sidebar's widget keys (also its URL parameters) for an example: J's text, the point
+    for `var`, the other variables' values, and ε when given."""
+    state = {"f": text}
+    for name, value in values.items():
+        state["at" if name == var else f"value_{name}"] = str(value)
+    if eps is not None:
+        state["eps"] = repr(float(eps))
+    return state
+
+
+def load_example(text: str, values: Mapping[str, object], eps=None, var: str = "w") -> None:
+    """Put an example into the sidebar (a button's on_click: it runs before the rerun reads the
+    inputs)."""
+    st.session_state.update(_example_state(text, values, eps, var))
+
+
+def example_link(text: str, values: Mapping[str, object], eps=None, var: str = "w") -> str:
+    """A link that opens the overview with this example in the sidebar, in a new session (within
+    one session the sidebar's widgets keep their values, so a link is also what can be shared)."""
+    return f"./?{urlencode(_example_state(text, values, eps, var))}"
 
 
 def _set_eps_from_decade() -> None:
