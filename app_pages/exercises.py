@@ -7,7 +7,7 @@ from derivcore.symbolic import to_latex
 from ui.cache import checked_answer, derivation_steps
 from ui.derivation import show_steps
 from ui.messages import plain, show_input_problem, show_problem
-from ui.sidebar import current_inputs
+from ui.sidebar import current_inputs, example_link
 
 CUSTOM = "custom"
 
@@ -41,6 +41,13 @@ else:
     exercise = get_exercise(choice)
     expr, var, text, domain = exercise.expr(), exercise.var, exercise.function, exercise.domain
     st.caption(f"Level {exercise.level}: {LEVELS[exercise.level]}")
+    # The exercise's own point (inside its domain) and values of its other variables: the link
+    # opens the explorer there, where the nudge and the error plot take over.
+    st.link_button(
+        f"Explore J at {var} = {exercise.at:g}",
+        example_link(exercise.function, {var: exercise.at, **dict(exercise.values)}, var=var),
+        icon=":material/open_in_new:",
+    )
 
 st.markdown(f"**Find the derivative with respect to {var}:**")
 st.latex(rf"J = {to_latex(expr)}")

@@ -1,15 +1,15 @@
 """The exercise bank: functions to differentiate, in four levels, each with a model answer.
 
-Functions and answers are parser text, parsed when used. `values` are example values of the
-other variables (for plots and evaluating at `at`); answers are checked with those variables
-kept as letters. `domain` (lo, hi) restricts checking to lo < var < hi, for ReLU away from 0.
+Functions and answers are parser text, parsed when used. `at` is a point inside the domain and
+`values` example values of the other variables: the page's link opens the explorer there. Answers
+are checked with the other variables kept as letters. `domain` (lo, hi) restricts checking to
+lo < var < hi, for ReLU away from 0.
 """
 
 from dataclasses import dataclass
 
 import sympy
 
-from derivcore.answers import AnswerCheck, check_answer
 from derivcore.expressions import parse
 
 LEVELS = {
@@ -36,17 +36,6 @@ class Exercise:
 
     def expr(self) -> sympy.Expr:
         return parse(self.function)
-
-    def model_answer(self) -> sympy.Expr:
-        return parse(self.answer)
-
-    @property
-    def values_by_name(self) -> dict[str, float]:
-        return dict(self.values)
-
-    def check(self, answer_text: str) -> AnswerCheck:
-        """check_answer for this exercise's function, variable and domain."""
-        return check_answer(self.expr(), answer_text, self.var, self.domain)
 
 
 def _ex(id, level, title, function, answer, **options) -> Exercise:
@@ -174,13 +163,6 @@ EXERCISES: tuple[Exercise, ...] = (
         at=0.25,
     ),
 )
-
-
-def exercises(level: int | None = None) -> list[Exercise]:
-    """All exercises in order, or those of one level (1 to 4)."""
-    if level is not None and level not in LEVELS:
-        raise ValueError(f"There is no level {level}: the levels are 1 to {len(LEVELS)}.")
-    return [e for e in EXERCISES if level is None or e.level == level]
 
 
 def get_exercise(exercise_id: str) -> Exercise:

@@ -87,7 +87,7 @@ def derivative_steps(expr: sympy.Expr, var: str = "w") -> list[Step]:
     """The derivation of d expr / d var as a list of steps, outermost rule first.
 
     `steps[0].derivative` is the whole derivative (equal to sympy.diff(expr, var));
-    `steps[-1].so_far_latex` is the finished derivation. See also `steps_result`.
+    `steps[-1].so_far_latex` is the finished derivation.
     """
     x = symbol_for(expr, var)
     # Keep 2·(u + v) as written instead of 2u + 2v, as a student would (thread-local switch).
@@ -98,11 +98,6 @@ def derivative_steps(expr: sympy.Expr, var: str = "w") -> list[Step]:
         # With distribution off, SymPy's |u| can recurse without end on some arguments (seen on
         # |1/6 − σ(w + 1/2)^(3/2)|): then write the derivation with SymPy's usual distribution.
         return _Derivation(expr, x).steps
-
-
-def steps_result(expr: sympy.Expr, var: str = "w") -> sympy.Expr:
-    """The derivative the steps arrive at: `derivative_steps(expr, var)[0].derivative`."""
-    return derivative_steps(expr, var)[0].derivative
 
 
 def composition(expr: sympy.Expr, x: sympy.Symbol) -> Composition | None:

@@ -42,6 +42,15 @@ def test_lab_page_shows_pythons_real_output_and_the_labs_mistakes():
     assert "./?f=1%2Fw%5E2&at=4&eps=0.001" in links
 
 
+def test_exercise_links_to_the_explorer_at_its_point_and_values():
+    at = open_page("app_pages/exercises.py", exercise="log-loss")
+    [link] = at.get("link_button")
+    # J = −y·log a − (1 − y)·log(1 − a) by a, at a = 0.25 with y = 1: the bank's own data
+    assert link.proto.label == "Explore J at a = 0.25"
+    assert link.proto.url.endswith("&at=0.25&value_y=1&var=a")
+    assert "f=" in link.proto.url and "eps" not in link.proto.url
+
+
 def test_exercise_accepts_a_differently_written_answer_and_counts_it():
     at = open_page("app_pages/exercises.py", exercise="cube")
     at.text_input(key="answer:cube:w^3").set_value("3 w²")

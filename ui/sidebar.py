@@ -76,8 +76,12 @@ def load_example(text: str, values: Mapping[str, object], eps=None, var: str = "
 
 def example_link(text: str, values: Mapping[str, object], eps=None, var: str = "w") -> str:
     """A link that opens the overview with this example in the sidebar, in a new session (within
-    one session the sidebar's widgets keep their values, so a link is also what can be shared)."""
-    return f"./?{urlencode(_example_state(text, values, eps, var))}"
+    one session the sidebar's widgets keep their values, so a link is also what can be shared).
+    Where J has other variables the link names the one to differentiate by."""
+    state = _example_state(text, values, eps, var)
+    if len(values) > 1:
+        state["var"] = var
+    return f"./?{urlencode(state)}"
 
 
 def _set_eps_from_decade() -> None:
