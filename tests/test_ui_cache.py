@@ -1,9 +1,15 @@
 """Shared caches remember failures that belong to the input, never a busy server."""
 
-import streamlit as st
+import threading
+import time
 
-from derivcore.bounded import WorkTimeout
-from ui.cache import _busy_is_not_cached, _failure
+import bounded_targets as targets
+import streamlit as st
+import sympy
+
+from derivcore.bounded import WorkTimeout, _get_pool, run_bounded
+from derivcore.prepared import prepare
+from ui.cache import _busy_is_not_cached, _failure, exact_derivative
 
 
 def counting_cached(outcomes):
@@ -34,3 +40,27 @@ def test_work_that_overran_its_limit_is_remembered(clear_streamlit_caches):
     assert work("tan(tan(w))") == (None, "This took longer than 2 s.")
     assert work("tan(tan(w))") == (None, "This took longer than 2 s.")
     assert calls == ["tan(tan(w))"]
+
+
+def test_exact_derivative_during_a_busy_spell_then_the_value(clear_streamlit_caches, monkeypatch):
+    """w² at 3 while every worker is taken: "busy", not cached; once a worker is free: 6."""
+    monkeypatch.setenv("DERIV_TIMEOUT", "0.5")
+    function = prepare("w^2")
+    point = sympy.Integer(3)
+
+    def exact():
+        return exact_derivative(function, ("w^2", "w", ()), "3", point, {})
+
+    sleepers = [
+        threading.Thread(target=run_bounded, args=(targets.sleep_for, 3.0), kwargs={"timeout": 8})
+        for _ in range(_get_pool().size)
+    ]
+    for thread in sleepers:
+        thread.start()
+    time.sleep(0.5)  # let them take every worker
+    during = exact()
+    for thread in sleepers:
+        thread.join()
+    assert not during.defined and "busy" in during.message
+    after = exact()
+    assert after.defined and after.exact == 6  # d/dw w² = 2w, at 3: 6
