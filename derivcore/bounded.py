@@ -51,7 +51,7 @@ DEFAULT_WORKER_MEMORY_MB = 2048
 # module may define `prepare_worker()`, run once there too: SymPy imports much of itself lazily on
 # first use (the first simplify costs ~0.5 s), and a worker that paid that on every start would
 # time out on its first job, be replaced, and pay it again.
-_PRELOAD = ("sympy", "derivcore.symbolic", "derivcore.sweep")
+_PRELOAD = ("sympy", "derivcore.point_values", "derivcore.sweep")
 # Keep numerical libraries single-threaded in the zygote: fork copies only the calling thread.
 _ZYGOTE_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 _ZYGOTE_BOOT = (

@@ -11,8 +11,8 @@ import sympy
 
 from derivcore.finite_differences import validate_eps, validate_point
 from derivcore.numeric import compile_function
+from derivcore.point_values import derivative_at
 from derivcore.schemes import FORWARD
-from derivcore.symbolic import derivative_at
 
 
 @dataclass(frozen=True)

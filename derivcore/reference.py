@@ -19,7 +19,9 @@ from derivcore.schemes import HIGHEST_DERIVATIVE
 from derivcore.smoothness import NON_ANALYTIC
 from derivcore.symbols import symbol_for
 
-REFERENCE_DIGITS = 50  # J′ to 50 significant digits
+# J′ to 50 significant digits: the one "high precision" of the package (symbolic checks, the
+# graph's first pass and the answers use it too), far beyond float64's 16.
+REFERENCE_DIGITS = 50
 TAYLOR_DIGITS = 20  # J⁽ⁿ⁾ for the model: a few digits are needed, 20 make zeros recognisable
 TAYLOR_ZERO = 1e-20  # relative size below which a numerical derivative counts as exactly 0
 TAYLOR_AGREEMENT = 1e-12  # two precisions agreeing this closely give J⁽ⁿ⁾ to float accuracy

@@ -20,7 +20,8 @@ import numpy as np
 import sympy
 
 from derivcore.bounded import run_bounded
-from derivcore.symbolic import derivative, derivative_at, value_at
+from derivcore.point_values import derivative_at, value_at
+from derivcore.symbolic import derivative
 
 MAX_ORDER = 4
 

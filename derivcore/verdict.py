@@ -1,6 +1,6 @@
 """One verdict about the typed point, for every page: the exact point decides whether J is
-defined and differentiable there (`symbolic.derivative_at`); what floating point computes next to
-it is labelled as that, with how far the float lies from the point.
+defined and differentiable there (`point_values.derivative_at`); what floating point computes
+next to it is labelled as that, with how far the float lies from the point.
 
 `tan(w)` at π/2 has no derivative, yet the nearest float, 1.5707963267948966, lies 6.1e-17 below
 the pole, where tan is 1.6e16: a page that shows numbers there says so.
@@ -8,7 +8,7 @@ the pole, where tan is 1.6e16: a page that shows numbers there says so.
 
 import sympy
 
-from derivcore.symbolic import PointValue
+from derivcore.point_values import PointValue
 
 
 def nearest_float_note(var: str, point: sympy.Expr, x: float) -> str:

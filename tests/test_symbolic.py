@@ -10,16 +10,10 @@ import numpy as np
 import pytest
 import sympy
 
-from derivcore import symbolic
+from derivcore import point_values
 from derivcore.expressions import parse
-from derivcore.symbolic import (
-    PointValue,
-    derivative,
-    derivative_at,
-    simplified,
-    to_latex,
-    value_at,
-)
+from derivcore.point_values import PointValue, derivative_at, value_at
+from derivcore.symbolic import derivative, simplified, to_latex
 
 w, x, b = sympy.symbols("w x b", real=True)
 half = sympy.Rational(1, 2)
@@ -359,7 +353,7 @@ def test_simplified_gives_up_in_time_on_a_huge_expression():
 
 def test_when_the_exact_value_takes_too_long_a_30_digit_numerical_one_is_given(monkeypatch):
     # The exact computation never finishes; the numerical fallback gets the last quarter.
-    monkeypatch.setattr(symbolic, "_exact_outcome", targets.never_finishes)
+    monkeypatch.setattr(point_values, "_exact_outcome", targets.never_finishes)
     start = time.monotonic()
     result = derivative_at(sympy.sin(w), "w", half, timeout=1)
     assert time.monotonic() - start < 1 + 1.5
@@ -369,8 +363,8 @@ def test_when_the_exact_value_takes_too_long_a_30_digit_numerical_one_is_given(m
 
 
 def test_when_nothing_finishes_in_time_the_result_says_so(monkeypatch):
-    monkeypatch.setattr(symbolic, "_exact_outcome", targets.never_finishes)
-    monkeypatch.setattr(symbolic, "_numeric_outcome", targets.never_finishes)
+    monkeypatch.setattr(point_values, "_exact_outcome", targets.never_finishes)
+    monkeypatch.setattr(point_values, "_numeric_outcome", targets.never_finishes)
     start = time.monotonic()
     result = derivative_at(sympy.sin(w), "w", 1, timeout=1)
     assert time.monotonic() - start < 1 + 1.5
@@ -382,7 +376,7 @@ def test_when_nothing_finishes_in_time_the_result_says_so(monkeypatch):
 
 def test_a_non_smooth_function_gets_no_numerical_slope(monkeypatch):
     # At a corner a numerical slope would be meaningless, so there is none to fall back on.
-    monkeypatch.setattr(symbolic, "_exact_outcome", targets.never_finishes)
+    monkeypatch.setattr(point_values, "_exact_outcome", targets.never_finishes)
     result = derivative_at(sympy.Abs(w), "w", 1, timeout=0.5)
     assert result.defined is False
     assert result.message.startswith("This took longer than 0.5 s")
@@ -392,10 +386,13 @@ def test_an_exponent_tower_returns_within_the_limit():
     start = time.monotonic()
     result = derivative_at(sympy.exp(sympy.exp(sympy.exp(sympy.exp(w)))), "w", 10, timeout=2)
     assert time.monotonic() - start < 2 + 1.5
-    # e^(e^(e^(e^10))) is far beyond float64 (and beyond what SymPy can evaluate): either the
-    # exact value with decimal inf, or, on a busy machine, the time-out message.
-    assert (result.defined and result.decimal == math.inf) or result.message.startswith(
-        "This took longer than 2 s"
+    # e^(e^(e^(e^10))) is far beyond float64 (and beyond what SymPy can evaluate): the exact
+    # value with decimal inf; or, when the exact phase overruns on a busy machine, the numerical
+    # fallback's reason (e^(e^10) ≈ 10^9566 is beyond its 10^4932) or the time-out message.
+    assert (
+        (result.defined and result.decimal == math.inf)
+        or result.message.startswith("This took longer than 2 s")
+        or "too large to compute with" in result.message
     )
 
 

@@ -13,6 +13,7 @@ from derivcore.answers import AnswerCheck, check_answer
 from derivcore.bounded import WorkTimeout, default_timeout, run_bounded
 from derivcore.expressions import ExpressionError
 from derivcore.graph import computation_graph, gradient_check
+from derivcore.point_values import PointValue, derivative_at
 from derivcore.prepared import PreparedFunction, differentiate, prepare
 from derivcore.steps import derivative_steps
 from derivcore.sweep import (
@@ -21,7 +22,6 @@ from derivcore.sweep import (
     default_eps_grid,
     error_sweep,
 )
-from derivcore.symbolic import PointValue, derivative_at
 
 
 def _failure(err: Exception) -> tuple[None, str]:
