@@ -5,7 +5,8 @@ import streamlit as st
 
 from derivcore.expressions import ExpressionError
 from derivcore.inputs import parse_points
-from derivcore.nudge import compare_at_points, python_repr
+from derivcore.nudge import compare_at_points
+from derivcore.number_format import python_repr
 from derivcore.symbolic import to_latex
 from ui.cache import derivation_steps, derivative_of_order, exact_derivative
 from ui.derivation import show_steps

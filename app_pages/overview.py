@@ -5,7 +5,8 @@ import streamlit as st
 from derivcore.autodiff import backprop
 from derivcore.chart_text import describe_curve_chart, describe_error_chart
 from derivcore.figures import curve_figure, error_figure
-from derivcore.nudge import nudge, python_repr
+from derivcore.nudge import nudge
+from derivcore.number_format import python_repr
 from derivcore.symbolic import to_latex
 from ui.beyond import notebook_button
 from ui.cache import error_sweep_for, exact_derivative, graph_with_check

@@ -7,16 +7,7 @@ import numpy as np
 
 from derivcore.curves import default_window, point_value, tangent_slope
 from derivcore.nudge import nudge
-
-
-def short_number(value: float) -> str:
-    """One significant digit, as one says it aloud: 0.001 is '1e-3', 6.000999 is '6'."""
-    if value == 0 or not math.isfinite(value):
-        return f"{value:g}"
-    if 1e-2 <= abs(value) < 1e4:
-        return f"{float(f'{value:.1g}'):g}"  # 31.6 is '30', not '3e+01'
-    mantissa, exponent = f"{value:.0e}".split("e")
-    return f"{mantissa}e{int(exponent)}"
+from derivcore.number_format import spoken_number
 
 
 def error_sentence(eps: np.ndarray, error: np.ndarray, label: str) -> str:
@@ -30,24 +21,30 @@ def error_sentence(eps: np.ndarray, error: np.ndarray, label: str) -> str:
         return f"{label}: no error to show (every value is exactly 0 or undefined)."
     e, x = error[shown], eps[shown]
     smallest = int(np.argmin(e))
-    text = f"{label}: the error falls from {short_number(e[0])} at ε = {short_number(x[0])}"
+    text = f"{label}: the error falls from {spoken_number(e[0])} at ε = {spoken_number(x[0])}"
     if smallest == 0:
-        text = f"{label}: the error is smallest, {short_number(e[0])}, at ε = {short_number(x[0])}"
+        text = (
+            f"{label}: the error is smallest, {spoken_number(e[0])}, "
+            f"at ε = {spoken_number(x[0])}"
+        )
     elif smallest == len(e) - 1:
-        text += f" to {short_number(e[-1])} at ε = {short_number(x[-1])}"
+        text += f" to {spoken_number(e[-1])} at ε = {spoken_number(x[-1])}"
     else:
-        text += f" to its smallest, {short_number(e[smallest])}, at ε = {short_number(x[smallest])}"
+        text += (
+            f" to its smallest, {spoken_number(e[smallest])}, "
+            f"at ε = {spoken_number(x[smallest])}"
+        )
     if smallest < len(e) - 1:
         # The plateau: the run of equal errors at the smallest steps.
         start = len(e) - 1
         while start > smallest and e[start - 1] == e[-1]:
             start -= 1
         where = (
-            f"below ε = {short_number(x[start])}"
+            f"below ε = {spoken_number(x[start])}"
             if start < len(e) - 1
-            else f"at ε = {short_number(x[-1])}"
+            else f"at ε = {spoken_number(x[-1])}"
         )
-        text += f", then rises to {short_number(e[-1])} {where}"
+        text += f", then rises to {spoken_number(e[-1])} {where}"
     zeros = int(np.sum(error == 0))
     missing = int(np.sum(~np.isfinite(error)))
     if zeros:

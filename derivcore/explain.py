@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from derivcore.error_model import UNIT_ROUNDOFF
+from derivcore.number_format import number_latex
 from derivcore.sweep import ErrorSweep
 
 LAB_EPS = 1e-9
@@ -153,10 +154,5 @@ def _digits(u: float) -> int:
 
 
 def _tex(value: float) -> str:
-    """A number in LaTeX scientific notation, e.g. 1.1 \\times 10^{-16}."""
-    if value == 0:
-        return "0"
-    if not math.isfinite(value):
-        return r"\text{undefined}"
-    mantissa, exponent = f"{value:.1e}".split("e")
-    return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    """A number in LaTeX scientific notation, e.g. 1.1 \\times 10^{-16}; 0 as 0."""
+    return "0" if value == 0 else number_latex(value, ".1e")

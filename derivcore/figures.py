@@ -21,6 +21,7 @@ from derivcore.curves import (
     tangent_slope,
 )
 from derivcore.nudge import nudge
+from derivcore.number_format import number_text
 from derivcore.plot_theme import LIGHT, PlotTheme
 from derivcore.schemes import scheme_named
 
@@ -42,11 +43,6 @@ _HEIGHT = 520
 _COMPACT_HEIGHT = 320
 _LINE = 3.5
 _COMPACT_LINE = 2.5
-
-
-def _fmt(value: float) -> str:
-    """A number as the student would write it: up to 10 significant digits, no trailing zeros."""
-    return f"{value:.10g}"
 
 
 class _Builder:
@@ -181,7 +177,7 @@ def curve_figure(
     width = _COMPACT_LINE if compact else _LINE
     x1 = x0 + eps
     y0, y1 = point_value(expr, var, x0, values), point_value(expr, var, x1, values)
-    at = f"{var} = {_fmt(x0)}"
+    at = f"{var} = {number_text(x0)}"
     hover = f"{var} = %{{x:.10g}}<br>J = %{{y:.10g}}<extra></extra>"
 
     fig = _Builder(compact, theme)
@@ -201,7 +197,7 @@ def curve_figure(
             x=tangent.x,
             y=tangent.y,
             mode="lines",
-            name=f"tangent{'' if compact else ' at ' + at}: slope J′ = {_fmt(slope)}",
+            name=f"tangent{'' if compact else ' at ' + at}: slope J′ = {number_text(slope)}",
             line={"color": VERMILLION, "width": width, "dash": "dash"},
             hoverinfo="skip",
         )
@@ -212,7 +208,8 @@ def curve_figure(
             x=secant.x,
             y=secant.y,
             mode="lines",
-            name=f"secant{'' if compact else ' for ε = ' + _fmt(eps)}: slope k = {_fmt(k)}",
+            name=f"secant{'' if compact else ' for ε = ' + number_text(eps)}: "
+            f"slope k = {number_text(k)}",
             line={"color": GREEN, "width": width, "dash": "dot"},
             hoverinfo="skip",
         )
@@ -241,7 +238,7 @@ def curve_figure(
     if not np.isfinite(curve.y).any():
         notes.append(
             f"Nothing to draw: J is undefined, or beyond ±1e100, everywhere on "
-            f"{_fmt(lo)} ≤ {var} ≤ {_fmt(hi)}"
+            f"{number_text(lo)} ≤ {var} ≤ {number_text(hi)}"
         )
     if not np.isfinite(y0):
         notes.append(f"J is not defined at {at}: no point, tangent or secant")
@@ -250,9 +247,9 @@ def curve_figure(
             notes.append(f"No tangent: J is not differentiable at {at}")
         if secant is None:
             notes.append(
-                f"No secant: J({var} + ε) is not defined for ε = {_fmt(eps)}"
+                f"No secant: J({var} + ε) is not defined for ε = {number_text(eps)}"
                 if eps != 0 and np.isfinite(eps)
-                else f"No secant for ε = {_fmt(eps)}: a secant needs two different points"
+                else f"No secant for ε = {number_text(eps)}: a secant needs two different points"
             )
     for text in notes[: 1 if compact else None]:
         fig.note(text)

@@ -14,13 +14,13 @@ Python's own `math` functions, which the app's float64 evaluation calls too.
 from __future__ import annotations
 
 import ast
-import math
 
 import nbformat
 import sympy
 from sympy.printing.str import StrPrinter
 
 from derivcore.graph import ComputationGraph
+from derivcore.number_format import number_text
 from derivcore.numeric import _DtypePrinter
 from derivcore.schemes import scheme_named
 
@@ -249,11 +249,10 @@ def _graph_table(graph: ComputationGraph) -> str:
     for node in graph.nodes:
         operation = "input" if node.is_input else f"${node.latex}$"
         rows.append(
-            f"| {node.name} | {operation} | {_table_number(node.value)} | "
-            f"{_table_number(node.grad)} |"
+            f"| {node.name} | {operation} | {number_text(node.value)} | "
+            f"{number_text(node.grad)} |"
         )
     return "\n".join(rows)
 
 
-def _table_number(value: float) -> str:
-    return "undefined" if math.isnan(value) else f"{value:.10g}"
+

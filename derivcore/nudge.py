@@ -2,7 +2,6 @@
 prints them. `nudged` is the one place the nudge is computed: the overview, the secant on the
 curve, the lab's cells and the chain-rule page's check all call it."""
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -51,13 +50,6 @@ def nudge(expr: sympy.Expr, var: str, x: float, eps: float, values=None) -> Nudg
     evaluate = compile_function(expr, var, "float64", values)
     with np.errstate(all="ignore"):
         return nudged(lambda v: float(evaluate(np.float64(v))), x, eps)
-
-
-def python_repr(value: float) -> str:
-    """A float as Python prints it, and whole numbers as the lab's integers print (9, not 9.0)."""
-    if math.isfinite(value) and value.is_integer() and abs(value) < 1e16:
-        return str(int(value))
-    return repr(value)
 
 
 @dataclass(frozen=True)

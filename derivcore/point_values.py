@@ -22,6 +22,7 @@ from derivcore.bounded import (
     timeout_message,
     wait_until_ready,
 )
+from derivcore.number_format import number_latex
 from derivcore.numeric import PrecisionLimit, mp_context, precise_function
 from derivcore.reference import REFERENCE_DIGITS
 from derivcore.smoothness import is_smooth
@@ -200,11 +201,6 @@ def _nearest_float(value: sympy.Expr) -> float | None:
         return None
 
 
-def _latex_float(value: float) -> str:
-    mantissa, _, exponent = repr(value).partition("e")
-    return mantissa + (rf" \times 10^{{{int(exponent)}}}" if exponent else "")
-
-
 def _value_latex(exact: sympy.Expr | None, decimal: float | None) -> str:
     r"""LaTeX such as "\cos{\left(\frac{1}{2} \right)} \approx 0.8775825618903728": "=" where
     the float is the exact value (-1/4 = -0.25), no decimal after an integer."""
@@ -215,7 +211,7 @@ def _value_latex(exact: sympy.Expr | None, decimal: float | None) -> str:
         and not (exact is not None and exact.is_Integer)
     ):
         exactly = exact is not None and exact.is_Rational and sympy.Rational(decimal) == exact
-        parts.append(("= " if exactly else r"\approx ") + _latex_float(decimal))
+        parts.append(("= " if exactly else r"\approx ") + number_latex(decimal, "repr"))
     return " ".join(parts)
 
 

@@ -8,8 +8,8 @@ from derivcore.chart_text import (
     describe_curve_chart,
     describe_error_chart,
     error_sentence,
-    short_number,
 )
+from derivcore.number_format import spoken_number
 from derivcore.sweep import default_eps_grid, error_sweep
 
 w = sympy.Symbol("w", real=True)
@@ -19,8 +19,8 @@ w = sympy.Symbol("w", real=True)
     ("value", "text"),
     [(1e-3, "1e-3"), (6.000999, "6"), (2.2e-16, "2e-16"), (0.05, "0.05"), (31.6, "30"), (0, "0")],
 )
-def test_short_number(value, text):
-    assert short_number(value) == text
+def test_spoken_number(value, text):
+    assert spoken_number(value) == text
 
 
 def test_a_v_with_a_plateau():

@@ -2,7 +2,8 @@
 
 import sympy
 
-from derivcore.nudge import compare_at_points, nudge, python_repr
+from derivcore.nudge import compare_at_points, nudge
+from derivcore.number_format import python_repr
 
 w = sympy.Symbol("w", real=True)
 
