@@ -4,6 +4,10 @@ Exact where the point is exact, plus the float64 nearest to that exact value. Wh
 not exist as a real number the result says so (`PointValue.defined` is False, `.message` says why)
 instead of giving `zoo` or `nan`. `value_at` and `derivative_at` bound their own SymPy work with
 `derivcore.bounded.run_bounded`.
+
+(About 480 lines and one concept, a value at a point: most of it is the care that concept needs —
+corners found from one-sided formulas, values too small or too large for a float, an exact phase
+and a numerical fallback within one time limit.)
 """
 
 import decimal
