@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from derivcore.graph import GRAPH_PRESETS, chain_rule_product, gradient_check, nudge_check
+from derivcore.chain_rule import chain_rule_product
+from derivcore.graph_checks import gradient_check, nudge_check
+from derivcore.graph_presets import GRAPH_PRESETS
 from ui.beyond import notebook_button
 from ui.cache import graph_with_check
 from ui.messages import show_problem

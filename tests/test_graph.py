@@ -13,18 +13,18 @@ import sympy
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from derivcore.chain_rule import chain_rule_product
 from derivcore.expressions import parse
-from derivcore.graph import (
+from derivcore.graph import computation_graph
+from derivcore.graph_checks import (
     GRADIENT_CHECK_THRESHOLD,
-    GRAPH_PRESETS,
-    MAX_NODES,
-    chain_rule_product,
-    computation_graph,
     gradient_check,
     nudge_check,
     relative_difference,
-    to_dot,
 )
+from derivcore.graph_dot import to_dot
+from derivcore.graph_presets import GRAPH_PRESETS
+from derivcore.graph_structure import MAX_NODES
 
 w, x, b, y = sympy.symbols("w x b y", real=True)
 

@@ -18,7 +18,8 @@ from derivcore.error_sweep import (
     error_sweep,
 )
 from derivcore.expressions import ExpressionError
-from derivcore.graph import computation_graph, gradient_check
+from derivcore.graph import computation_graph
+from derivcore.graph_checks import gradient_check
 from derivcore.prepared import PreparedFunction, differentiate, prepare
 from derivcore.steps import derivative_steps
 from derivcore.symbolic import PointValue, derivative_at
