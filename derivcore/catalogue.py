@@ -104,6 +104,12 @@ def relu_argument(expr: sympy.Expr) -> sympy.Expr | None:
 # The catalogue.
 
 
+def _complex_relu(z: complex) -> complex:
+    if z.imag:
+        raise ValueError("relu of a complex number")
+    return complex(max(0.0, z.real))
+
+
 def _mp(name: str) -> Callable:
     """The mpmath function `name` of whatever context is passed (contexts differ in precision)."""
 
@@ -160,7 +166,7 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
     KnownFunction(
         ("relu",),
         relu,
-        None,
+        _complex_relu,
         lambda u: np.maximum(np.float64(0), u),
         lambda mp, u: u if u > 0 else mp.zero,
         work=3,
