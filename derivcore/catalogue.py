@@ -65,7 +65,22 @@ class relu(sympy.Function):
 
 
 # ---------------------------------------------------------------------------------------------
-# Recognising the parser's shapes of σ, softplus and relu in a SymPy expression.
+# The parser's shapes of σ, softplus and relu, and recognising them in a SymPy expression.
+
+
+def sigmoid_formula(u: sympy.Expr) -> sympy.Expr:
+    """σ(u) as the parser writes it: 1/(1 + e^(−u))."""
+    return 1 / (1 + sympy.exp(-u))
+
+
+def softplus_formula(u: sympy.Expr) -> sympy.Expr:
+    """softplus(u) as the parser writes it: log(1 + e^u)."""
+    return sympy.log(1 + sympy.exp(u))
+
+
+def relu_formula(u: sympy.Expr) -> sympy.Expr:
+    """relu(u) as the parser writes it: max(0, u)."""
+    return sympy.Max(0, u)
 
 
 def exp_in_one_plus(expr: sympy.Expr) -> sympy.Expr | None:

@@ -32,6 +32,7 @@ from mpmath import libmp
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.pycode import MpmathPrinter
 
+from derivcore.catalogue import MATH_OF_NUMPY_NAME
 from derivcore.symbols import symbol_for
 
 DTYPES = ("float64", "float32", "float16")
@@ -114,7 +115,7 @@ def _literal(value: float) -> str:
     return repr(value)
 
 
-class _DtypePrinter(NumPyPrinter):
+class DtypePrinter(NumPyPrinter):
     """NumPy code printer whose constants are literals in the target precision.
 
     `python_pow` prints powers as `power(b, e)` so that float64 can use Python's `**`.
@@ -207,7 +208,7 @@ class _DtypePrinter(NumPyPrinter):
         return f"{sign}{top}/{bottom}"
 
 
-def _python_scalar(function: Callable, numpy_fallback: Callable, arity: int = 1) -> Callable:
+def _python_scalar(function: Callable, numpy_fallback: Callable) -> Callable:
     """Elementwise `function` with Python float semantics; IEEE results where Python raises.
 
     `math.log(0)` raises, IEEE says -inf; `math.exp(1000)` raises, IEEE says inf. The NumPy
@@ -240,28 +241,15 @@ def _python_power(base, exponent):
     return base**exponent
 
 
-# The float64 namespace: NumPy's names, backed by Python's own float functions.
+# The float64 namespace: NumPy's names, backed by Python's own float functions (the catalogue's
+# map). sqrt keeps NumPy's vectorised kernel: IEEE makes both correctly rounded, so they agree.
 _PYTHON_FLOAT64 = {
-    "power": _python_scalar(_python_power, np.power, arity=2),
-    "exp": _python_scalar(math.exp, np.exp),
-    "expm1": _python_scalar(math.expm1, np.expm1),
-    "log": _python_scalar(math.log, np.log),
-    "log1p": _python_scalar(math.log1p, np.log1p),
-    "log2": _python_scalar(math.log2, np.log2),
-    "log10": _python_scalar(math.log10, np.log10),
-    "sin": _python_scalar(math.sin, np.sin),
-    "cos": _python_scalar(math.cos, np.cos),
-    "tan": _python_scalar(math.tan, np.tan),
-    "arcsin": _python_scalar(math.asin, np.arcsin),
-    "arccos": _python_scalar(math.acos, np.arccos),
-    "arctan": _python_scalar(math.atan, np.arctan),
-    "arctan2": _python_scalar(math.atan2, np.arctan2, arity=2),
-    "sinh": _python_scalar(math.sinh, np.sinh),
-    "cosh": _python_scalar(math.cosh, np.cosh),
-    "tanh": _python_scalar(math.tanh, np.tanh),
-    "arcsinh": _python_scalar(math.asinh, np.arcsinh),
-    "arccosh": _python_scalar(math.acosh, np.arccosh),
-    "arctanh": _python_scalar(math.atanh, np.arctanh),
+    "power": _python_scalar(_python_power, np.power),
+    **{
+        name: _python_scalar(function, getattr(np, name))
+        for name, function in MATH_OF_NUMPY_NAME.items()
+        if name != "sqrt"
+    },
 }
 
 
@@ -279,7 +267,7 @@ def _lambdified(expr: sympy.Expr, var: str, dtype: str) -> Callable:
     """The raw generated function f(var, *other symbols sorted by name), no casting."""
     real = real_dtype_of(dtype)
     python_float = dtype == "float64"
-    printer = _DtypePrinter(real, python_pow=python_float)
+    printer = DtypePrinter(real, python_pow=python_float)
     modules = [_PYTHON_FLOAT64, "numpy"] if python_float else ["numpy"]
     arguments = [symbol_for(expr, var), *_other_symbols(expr, var)]
     return sympy.lambdify(arguments, expr, modules=modules, printer=printer)
