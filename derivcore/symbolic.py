@@ -26,7 +26,7 @@ from derivcore.bounded import (
     wait_until_ready,
 )
 from derivcore.catalogue import relu_formula, sigmoid_formula
-from derivcore.numeric import PrecisionLimit, mp_context, precise_function
+from derivcore.precise import PrecisionLimit, mp_context, precise_function
 from derivcore.smoothness import is_smooth
 from derivcore.symbols import symbol_for
 
