@@ -10,6 +10,9 @@ at many points is accepted and `decided_by` says so.
 A wrong answer is compared with the usual slips, each a whole alternative derivative: the function
 itself, −D, the chain rule without an inner derivative, the power rule with the exponent or the
 factor wrong, and D times a constant.
+
+One concept in one module (470 lines): judging an answer. The slip search runs on the very points
+and values the equivalence check computed, so splitting the two would only pass them across.
 """
 
 import cmath
