@@ -116,13 +116,8 @@ class Builder:
     # Sums, products and signs are flattened so that a long sum is not deep recursion.
 
     def sum(self, node: ast.BinOp, depth: int) -> _Built:
-        signed_terms = []
-        while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub):
-            signed_terms.append((isinstance(node.op, ast.Sub), node.right))
-            node = node.left
-        signed_terms.append((False, node))
         expr_terms, value = [], 0j
-        for negative, term in reversed(signed_terms):
+        for negative, term in _chain(node, ast.Add, ast.Sub):
             built = self.build(term, depth + 1)
             expr = built.expr
             expr_terms.append(sympy.Mul(sympy.S.NegativeOne, expr) if negative else expr)
@@ -132,13 +127,8 @@ class Builder:
         return self.checked(sympy.Add, expr_terms, value)
 
     def product(self, node: ast.BinOp, depth: int) -> _Built:
-        factors = []
-        while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult | ast.Div):
-            factors.append((isinstance(node.op, ast.Div), node.right))
-            node = node.left
-        factors.append((False, node))
         expr_factors, value = [], 1 + 0j
-        for divide, factor in reversed(factors):
+        for divide, factor in _chain(node, ast.Mult, ast.Div):
             built = self.build(factor, depth + 1)
             if divide:
                 expr_factors.append(sympy.Pow(built.expr, sympy.S.NegativeOne))
@@ -282,6 +272,17 @@ class Builder:
                 sympy.Max, [sympy.S.Zero, u.expr], approximate(known.complex, u.value)
             )
         return self.checked(known.sympy, [u.expr], approximate(known.complex, u.value))
+
+
+def _chain(node: ast.AST, plain: type, inverse: type) -> list[tuple[bool, ast.AST]]:
+    """The operands of a left-nested chain such as a − b + c, in reading order, each with whether
+    the inverse operation (− or /) applies to it: [(False, a), (True, b), (False, c)]."""
+    chain = []
+    while isinstance(node, ast.BinOp) and isinstance(node.op, plain | inverse):
+        chain.append((isinstance(node.op, inverse), node.right))
+        node = node.left
+    chain.append((False, node))
+    return chain[::-1]
 
 
 def _negate(value: complex | None) -> complex | None:
