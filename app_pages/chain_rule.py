@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from derivcore.graph import GRAPH_PRESETS, chain_rule_product, gradient_check, nudge_check
+from derivcore.chain_rule import chain_rule_product
+from derivcore.graph_checks import gradient_check, nudge_check
+from derivcore.graph_presets import GRAPH_PRESETS
 from ui.beyond import notebook_button
 from ui.cache import graph_with_check
 from ui.messages import show_problem
@@ -62,10 +64,10 @@ with right:
     st.markdown(f"**The lab's check: nudge {picked} by ε** (the sidebar's ε)")
     check = nudge_check(graph, picked, inputs.eps) if inputs.eps else nudge_check(graph, picked)
     st.code(
-        f"{picked}      = {check.value!r}\n"
-        f"J          = {check.J_base!r}\n"
-        f"J(nudged)  = {check.J_epsilon!r}   (ε = {check.eps:g})\n"
-        f"ΔJ/ε       = {check.estimate!r}\n"
+        f"{picked}      = {check.nudge.x!r}\n"
+        f"J          = {check.nudge.j!r}\n"
+        f"J(nudged)  = {check.nudge.j_eps!r}   (ε = {check.nudge.eps:g})\n"
+        f"ΔJ/ε       = {check.nudge.k!r}\n"
         f"∂J/∂{picked:<6} = {check.grad!r}\n"
         f"relative difference = {check.relative_difference:.1e}",
         language=None,

@@ -16,7 +16,7 @@ import numpy as np  # noqa: E402
 import sympy  # noqa: E402
 from sympy.core.cache import clear_cache  # noqa: E402
 
-from derivcore import error_model, numeric, reference  # noqa: E402
+from derivcore import error_model, numeric, precise, reference  # noqa: E402
 from derivcore.finite_differences import difference_quotients  # noqa: E402
 from derivcore.numeric import COMPLEX_DTYPES, DTYPES, compile_function  # noqa: E402
 from derivcore.schemes import SCHEMES  # noqa: E402
@@ -51,7 +51,7 @@ def median_ms(action, repeat=REPEAT, before=None) -> float:
 
 def clear_compile_caches():
     numeric._lambdified.cache_clear()
-    numeric.precise_function.cache_clear()
+    precise.precise_function.cache_clear()
     reference.first_derivative.cache_clear()
 
 
@@ -63,8 +63,8 @@ def clear_model_caches():
 def compile_all(expr):
     for dtype in (*DTYPES, *COMPLEX_DTYPES.values()):
         compile_function(expr, "w", dtype)
-    numeric.precise_function(expr, "w")
-    numeric.precise_function(reference.first_derivative(expr, "w"), "w")
+    precise.precise_function(expr, "w")
+    precise.precise_function(reference.first_derivative(expr, "w"), "w")
 
 
 def full_sweep(expr, x):

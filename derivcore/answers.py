@@ -10,6 +10,9 @@ at many points is accepted and `decided_by` says so.
 A wrong answer is compared with the usual slips, each a whole alternative derivative: the function
 itself, −D, the chain rule without an inner derivative, the power rule with the exponent or the
 factor wrong, and D times a constant.
+
+One concept in one module (470 lines): judging an answer. The slip search runs on the very points
+and values the equivalence check computed, so splitting the two would only pass them across.
 """
 
 import cmath
@@ -23,6 +26,7 @@ import sympy
 
 from derivcore.bounded import WorkTimeout, run_bounded
 from derivcore.expressions import ExpressionError, parse
+from derivcore.reference import REFERENCE_DIGITS
 from derivcore.steps import composition
 from derivcore.symbols import symbol_for
 
@@ -46,10 +50,8 @@ _NICE = (
     Fraction(1, 10),
 )
 _RANDOM_POINTS = 24
-_ENOUGH_POINTS = 16  # stop sampling once this many points have both values
 _MIN_NUMERIC_PROOF = 8  # points of agreement accepted when SymPy cannot decide
 _MIN_SLIP_POINTS = 3
-_DIGITS = 30
 _RELATIVE_TOLERANCE = 1e-12
 _ABSOLUTE_TOLERANCE = 1e-18
 SYMBOLIC_TIMEOUT = 2.0
@@ -243,7 +245,7 @@ class _Points:
             function = sympy.lambdify(self.symbols, expr, modules="mpmath")
         except (KeyError, TypeError, NameError, ValueError):  # a constant the printers lack
             return [None] * len(self.rows)
-        with mpmath.workdps(_DIGITS):
+        with mpmath.workdps(REFERENCE_DIGITS):
             return [
                 _real_value(function, row) if _fits_in_floats(in_floats, row) else None
                 for row in self.rows

@@ -21,14 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
-from derivcore.graph import (
-    _MP,
-    _MP_FORWARD,
-    _NUMPY_FUNCTIONS,
-    ComputationGraph,
-    _evaluate,
-    _plain,
-)
+from derivcore.catalogue import NUMPY_OF_SYMPY
+from derivcore.graph import ComputationGraph
+from derivcore.graph_arithmetic import MP, MP_FORWARD, evaluate
+from derivcore.graph_text import plain
 from derivcore.numeric import DTYPES, round_to_dtype
 
 
@@ -77,10 +73,10 @@ class _DtypeArithmetic:
 
     def call(self, func, args):
         with np.errstate(all="ignore"):
-            if func in _NUMPY_FUNCTIONS:
-                return self.scalar(_NUMPY_FUNCTIONS[func](*args))
-            exact = _MP_FORWARD.call(func, [_MP.mpf(float(a)) for a in args])
-            return self.scalar(float(_MP_FORWARD.real(exact)))
+            if func in NUMPY_OF_SYMPY:
+                return self.scalar(NUMPY_OF_SYMPY[func](*args))
+            exact = MP_FORWARD.call(func, [MP.mpf(float(a)) for a in args])
+            return self.scalar(float(MP_FORWARD.real(exact)))
 
 
 def backprop(
@@ -108,7 +104,7 @@ def backprop(
                 forward.append(arithmetic.constant(value))
                 continue
             env = {graph.nodes[c].symbol: forward[c] for c in node.children}
-            forward.append(arithmetic.real(_evaluate(node.formula, env, arithmetic)))
+            forward.append(arithmetic.real(evaluate(node.formula, env, arithmetic)))
             if damaged.intersection(node.children):
                 damaged.add(node.id)  # reported where the trouble started
                 continue
@@ -123,7 +119,7 @@ def backprop(
         for edge in sorted(graph.edges, key=lambda e: -e.parent):
             parent = graph.nodes[edge.parent]
             env = {graph.nodes[c].symbol: forward[c] for c in parent.children}
-            local = arithmetic.real(_evaluate(edge.derivative, env, arithmetic))
+            local = arithmetic.real(evaluate(edge.derivative, env, arithmetic))
             grads[edge.child] = arithmetic.real(grads[edge.child] + grads[edge.parent] * local)
     gradient = {
         node.name: float(grads[node.id])
@@ -137,13 +133,13 @@ def _range_problem(node, value: float, dtype: str, limit: float) -> str:
     exact = node.value  # float64 of the 40-digit value
     if math.isinf(value) and math.isfinite(exact):
         return (
-            f"In {dtype}, {node.name} = {_plain(node.formula)} is {exact:.3g}, beyond the "
+            f"In {dtype}, {node.name} = {plain(node.formula)} is {exact:.3g}, beyond the "
             f"largest {dtype} number ({limit:.5g}): it overflows to ∞ and what depends on it "
             "is lost."
         )
     if value == 0 and exact != 0 and math.isfinite(exact):
         return (
-            f"In {dtype}, {node.name} = {_plain(node.formula)} is {exact:.3g}, below the "
+            f"In {dtype}, {node.name} = {plain(node.formula)} is {exact:.3g}, below the "
             f"smallest {dtype} number: it underflows to 0."
         )
     return ""

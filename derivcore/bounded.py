@@ -19,6 +19,9 @@ Settings (read when the pool starts / at each call): `DERIV_WORKERS` (pool size,
 `DERIV_TIMEOUT` (seconds, default 2), `DERIV_WORKER_MEMORY_MB` (address-space cap of a worker so
 that a memory bomb fails with MemoryError there instead of exhausting the server; default 2048,
 0 for none).
+
+One concept in one module (464 lines): the bounded pool. The wire format, the zygote, the workers
+and the pool only make sense together and share the protocol's constants.
 """
 
 import atexit

@@ -12,7 +12,7 @@ import numpy as np
 import sympy
 
 from derivcore.finite_differences import complex_step_unavailable
-from derivcore.numeric import mp_context, precise_function, precise_value
+from derivcore.precise import mp_context, precise_function, precise_value
 from derivcore.reference import precise_derivative
 from derivcore.schemes import scheme_named
 

@@ -7,14 +7,8 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
-from derivcore.numeric import (
-    PrecisionLimit,
-    Values,
-    compile_function,
-    mp_context,
-    precise_function,
-    precise_value,
-)
+from derivcore.numeric import Values, compile_function
+from derivcore.precise import PrecisionLimit, mp_context, precise_function, precise_value
 from derivcore.reference import TAYLOR_DIGITS
 from derivcore.symbols import symbol_for
 

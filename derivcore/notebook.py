@@ -19,9 +19,10 @@ import nbformat
 import sympy
 from sympy.printing.str import StrPrinter
 
+from derivcore.catalogue import MATH_OF_NUMPY_NAME
 from derivcore.graph import ComputationGraph
 from derivcore.number_format import number_text
-from derivcore.numeric import _DtypePrinter
+from derivcore.numeric import DtypePrinter
 from derivcore.schemes import scheme_named
 
 # The real-arithmetic schemes: the notebook's NumPy loop has no complex step.
@@ -29,25 +30,7 @@ NOTEBOOK_SCHEMES = ("forward", "backward", "central", "five_point")
 
 # The app's float64 code uses NumPy's names backed by Python's math module (numeric.py): the same
 # functions under the names the printed code uses.
-_MATH_NAMES = {
-    "exp": "exp",
-    "expm1": "expm1",
-    "log": "log",
-    "log1p": "log1p",
-    "sin": "sin",
-    "cos": "cos",
-    "tan": "tan",
-    "sqrt": "sqrt",
-    "sinh": "sinh",
-    "cosh": "cosh",
-    "tanh": "tanh",
-    "arcsin": "asin",
-    "arccos": "acos",
-    "arctan": "atan",
-    "arcsinh": "asinh",
-    "arccosh": "acosh",
-    "arctanh": "atanh",
-}
+_MATH_NAMES = {name: function.__name__ for name, function in MATH_OF_NUMPY_NAME.items()}
 _BUILTINS = {"abs", "min", "max", "float"}
 
 class _SympySource(StrPrinter):
@@ -73,7 +56,7 @@ def _names(code: str) -> set[str]:
 
 
 def _float_source(expr: sympy.Expr) -> str:
-    return _DtypePrinter("float64", python_pow=False).doprint(expr)
+    return DtypePrinter("float64", python_pow=False).doprint(expr)
 
 
 class _Qualified(ast.NodeTransformer):

@@ -1,4 +1,4 @@
-"""Evaluating J numerically: really in float64, float32 or float16, and in high precision.
+"""Evaluating J numerically, really in float64, float32 or float16 (high precision: `precise`).
 
 `compile_function` turns a SymPy expression into a NumPy function whose every operation runs in the
 requested dtype. Three things make that true to the last bit:
@@ -14,25 +14,23 @@ requested dtype. Three things make that true to the last bit:
   arguments on machines with AVX-512. float32/float16/complex work uses NumPy's own kernels (float16
   is computed by NumPy in float32 and rounded after every operation).
 
-`precise_function` gives the same expression in mpmath for the high-precision references; each
-thread uses its own mpmath context so concurrent sessions cannot change each other's precision.
+`precise.precise_function` gives the same expression in mpmath for the high-precision
+references; `precise_parameters` are the other variables' values exactly as used here.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-import threading
 from collections.abc import Callable, Mapping
 
-import mpmath
 import numpy as np
 import sympy
 from mpmath import libmp
 from sympy.printing.numpy import NumPyPrinter
-from sympy.printing.pycode import MpmathPrinter
 
-from derivcore.symbols import symbol_for
+from derivcore.catalogue import MATH_OF_NUMPY_NAME
+from derivcore.symbols import other_symbols, symbol_for
 
 DTYPES = ("float64", "float32", "float16")
 COMPLEX_DTYPES = {"float64": "complex128", "float32": "complex64"}
@@ -114,7 +112,7 @@ def _literal(value: float) -> str:
     return repr(value)
 
 
-class _DtypePrinter(NumPyPrinter):
+class DtypePrinter(NumPyPrinter):
     """NumPy code printer whose constants are literals in the target precision.
 
     `python_pow` prints powers as `power(b, e)` so that float64 can use Python's `**`.
@@ -207,7 +205,7 @@ class _DtypePrinter(NumPyPrinter):
         return f"{sign}{top}/{bottom}"
 
 
-def _python_scalar(function: Callable, numpy_fallback: Callable, arity: int = 1) -> Callable:
+def _python_scalar(function: Callable, numpy_fallback: Callable) -> Callable:
     """Elementwise `function` with Python float semantics; IEEE results where Python raises.
 
     `math.log(0)` raises, IEEE says -inf; `math.exp(1000)` raises, IEEE says inf. The NumPy
@@ -240,38 +238,16 @@ def _python_power(base, exponent):
     return base**exponent
 
 
-# The float64 namespace: NumPy's names, backed by Python's own float functions.
+# The float64 namespace: NumPy's names, backed by Python's own float functions (the catalogue's
+# map). sqrt keeps NumPy's vectorised kernel: IEEE makes both correctly rounded, so they agree.
 _PYTHON_FLOAT64 = {
-    "power": _python_scalar(_python_power, np.power, arity=2),
-    "exp": _python_scalar(math.exp, np.exp),
-    "expm1": _python_scalar(math.expm1, np.expm1),
-    "log": _python_scalar(math.log, np.log),
-    "log1p": _python_scalar(math.log1p, np.log1p),
-    "log2": _python_scalar(math.log2, np.log2),
-    "log10": _python_scalar(math.log10, np.log10),
-    "sin": _python_scalar(math.sin, np.sin),
-    "cos": _python_scalar(math.cos, np.cos),
-    "tan": _python_scalar(math.tan, np.tan),
-    "arcsin": _python_scalar(math.asin, np.arcsin),
-    "arccos": _python_scalar(math.acos, np.arccos),
-    "arctan": _python_scalar(math.atan, np.arctan),
-    "arctan2": _python_scalar(math.atan2, np.arctan2, arity=2),
-    "sinh": _python_scalar(math.sinh, np.sinh),
-    "cosh": _python_scalar(math.cosh, np.cosh),
-    "tanh": _python_scalar(math.tanh, np.tanh),
-    "arcsinh": _python_scalar(math.asinh, np.arcsinh),
-    "arccosh": _python_scalar(math.acosh, np.arccosh),
-    "arctanh": _python_scalar(math.atanh, np.arctanh),
+    "power": _python_scalar(_python_power, np.power),
+    **{
+        name: _python_scalar(function, getattr(np, name))
+        for name, function in MATH_OF_NUMPY_NAME.items()
+        if name != "sqrt"
+    },
 }
-
-
-def _other_symbols(expr: sympy.Expr, var: str) -> tuple[sympy.Symbol, ...]:
-    return tuple(sorted((s for s in expr.free_symbols if s.name != var), key=lambda s: s.name))
-
-
-def other_names(expr: sympy.Expr, var: str) -> tuple[str, ...]:
-    """The names of J's variables other than `var`, sorted: the order of extra arguments."""
-    return tuple(s.name for s in _other_symbols(expr, var))
 
 
 @functools.lru_cache(maxsize=64)
@@ -279,9 +255,9 @@ def _lambdified(expr: sympy.Expr, var: str, dtype: str) -> Callable:
     """The raw generated function f(var, *other symbols sorted by name), no casting."""
     real = real_dtype_of(dtype)
     python_float = dtype == "float64"
-    printer = _DtypePrinter(real, python_pow=python_float)
+    printer = DtypePrinter(real, python_pow=python_float)
     modules = [_PYTHON_FLOAT64, "numpy"] if python_float else ["numpy"]
-    arguments = [symbol_for(expr, var), *_other_symbols(expr, var)]
+    arguments = [symbol_for(expr, var), *other_symbols(expr, var)]
     return sympy.lambdify(arguments, expr, modules=modules, printer=printer)
 
 
@@ -290,7 +266,7 @@ def _parameters(expr: sympy.Expr, var: str, dtype: str, values: Values) -> list:
     given = dict(values or {})
     real_type = np.dtype(real_dtype_of(dtype)).type
     parameters = []
-    for symbol in _other_symbols(expr, var):
+    for symbol in other_symbols(expr, var):
         if symbol.name not in given:
             raise ValueError(f"J also depends on {symbol.name}: give its value.")
         parameters.append(real_type(round_to_dtype(given[symbol.name], dtype)))
@@ -325,132 +301,6 @@ def compile_function(
     return evaluate
 
 
-# ---- high precision -----------------------------------------------------------------------------
-
-
-# The cost of an elementary function in mpmath grows with the size of its argument, not only with
-# the precision: sin(x) reduces x modulo π with π computed to log2|x| + prec bits, exp(x) modulo
-# ln 2 likewise, and x**y multiplies log2|y| times. A student's exp(exp(exp(exp(w)))) or
-# sin(exp(exp(w))) at w = 13 asks for π to 640 000 bits: minutes of pure-Python arithmetic. So every
-# function called from generated code refuses an argument beyond 2^PRECISE_ARGUMENT_BITS (~1e4932,
-# the range of x87 extended precision: far beyond float64, so softplus(800) = log(1 + e^800) still
-# has its exact value), and a power refuses an exponent beyond 2^PRECISE_EXPONENT_BITS. With those
-# caps one call costs at most ~15 ms (the first time π or ln 2 is needed to 16 000 bits; cached).
-PRECISE_ARGUMENT_BITS = 16384
-PRECISE_EXPONENT_BITS = 128
-
-
-class PrecisionLimit(ArithmeticError):
-    """A value met while evaluating J in high precision is too large to work with (see
-    PRECISE_ARGUMENT_BITS). `.message` is a sentence for the student."""
-
-    def __init__(self, value):
-        exponent = int(mpmath.floor(mpmath.log10(abs(value)))) if mpmath.isfinite(value) else None
-        size = f"about 10^{exponent}" if exponent is not None else "infinite"
-        self.message = (
-            f"a value inside J is {size}, too large to compute with (this page evaluates J "
-            "precisely up to about 10^4932)"
-        )
-        super().__init__(self.message)
-
-
-def _too_large(context, value, bits: int) -> bool:
-    if isinstance(value, context.mpc):
-        return _too_large(context, value.real, bits) or _too_large(context, value.imag, bits)
-    return isinstance(value, context.mpf) and context.isfinite(value) and context.mag(value) > bits
-
-
-def _guarded(context, name: str, function: Callable) -> Callable:
-    """`function` (an mpmath function of `context`) refusing arguments it would take too long on."""
-
-    def call(*arguments):
-        limits = [PRECISE_ARGUMENT_BITS] * len(arguments)
-        if name == "power" and len(arguments) == 2:
-            limits[1] = PRECISE_EXPONENT_BITS
-        for value, bits in zip(arguments, limits, strict=False):
-            if _too_large(context, value, bits):
-                raise PrecisionLimit(value)
-        return function(*arguments)
-
-    return call
-
-
-class _ThreadMpmath:
-    """Stands for the `mpmath` module in generated code, resolving every name in a context
-    private to the calling thread, so that setting the precision is thread-safe; functions come
-    guarded against arguments too large to compute with (`PrecisionLimit`)."""
-
-    _local = threading.local()
-
-    @classmethod
-    def context(cls) -> mpmath.ctx_mp.MPContext:
-        context = getattr(cls._local, "context", None)
-        if context is None:
-            context = cls._local.context = mpmath.MPContext()
-            context.guarded = {}
-        return context
-
-    def __getattr__(self, name):
-        context = self.context()
-        value = getattr(context, name)
-        if not callable(value) or isinstance(value, type) or name in ("mpf", "mpc"):
-            return value
-        if name not in context.guarded:
-            context.guarded[name] = _guarded(context, name, value)
-        return context.guarded[name]
-
-
-class _GuardedMpmathPrinter(MpmathPrinter):
-    """mpmath code in which powers go through `mpmath.power` (so they are guarded too)."""
-
-    def _print_Pow(self, expr, rational=False):
-        if expr.exp == sympy.S.Half:
-            return f"mpmath.sqrt({self._print(expr.base)})"
-        if expr.exp == -sympy.S.Half:
-            return f"1/mpmath.sqrt({self._print(expr.base)})"
-        if expr.exp == -1:
-            return f"1/({self._print(expr.base)})"
-        return f"mpmath.power({self._print(expr.base)}, {self._print(expr.exp)})"
-
-
-def mp_context(dps: int) -> mpmath.ctx_mp.MPContext:
-    """This thread's private mpmath context, set to `dps` decimal digits."""
-    context = _ThreadMpmath.context()
-    context.dps = dps
-    return context
-
-
-@functools.lru_cache(maxsize=128)
-def precise_function(expr: sympy.Expr, var: str, others: tuple[str, ...] | None = None) -> Callable:
-    """J in mpmath: f(x, *others) at this thread's `mp_context`; `others` defaults to the other
-    variables of `expr` sorted by name (pass a parent's names to evaluate a part of it)."""
-    printer = _GuardedMpmathPrinter(
-        {"fully_qualified_modules": True, "inline": True, "allow_unknown_functions": True}
-    )
-    names = other_names(expr, var) if others is None else others
-    arguments = [symbol_for(expr, var), *(symbol_for(expr, name) for name in names)]
-    return sympy.lambdify(arguments, expr, modules=[{"mpmath": _ThreadMpmath()}], printer=printer)
-
-
 def precise_parameters(expr: sympy.Expr, var: str, dtype: str, values: Values) -> list[float]:
     """The other variables' values as used by `compile_function` in `dtype` (exact floats)."""
     return [float(p) for p in _parameters(expr, var, dtype, values)]
-
-
-def precise_value(function: Callable, context, *arguments):
-    """`function(*arguments)` in `context`; nan where it is undefined or not real.
-
-    mpmath answers sqrt(-1) and log(-1) with complex numbers and 1/0 with an exception; on the
-    real line both mean "outside the domain". Complex arguments (the complex step) stay complex.
-    Raises `PrecisionLimit` where a value inside J is too large to compute with.
-    """
-    try:
-        result = function(*arguments)
-    except (ZeroDivisionError, ValueError, OverflowError):
-        return context.nan
-    complex_input = any(isinstance(a, context.mpc) for a in arguments)
-    if isinstance(result, context.mpc) and not complex_input:
-        return result.real if result.imag == 0 else context.nan
-    if not isinstance(result, (context.mpf, context.mpc)):
-        return context.convert(result)
-    return result

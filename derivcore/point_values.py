@@ -26,8 +26,9 @@ from derivcore.bounded import (
     timeout_message,
     wait_until_ready,
 )
+from derivcore.catalogue import relu_formula, sigmoid_formula
 from derivcore.number_format import number_latex
-from derivcore.numeric import PrecisionLimit, mp_context, precise_function
+from derivcore.precise import PrecisionLimit, mp_context, precise_function
 from derivcore.reference import REFERENCE_DIGITS
 from derivcore.smoothness import is_smooth
 from derivcore.symbolic import derivative, simplest_form, simplified, to_latex
@@ -470,10 +471,10 @@ def prepare_worker() -> None:
     """Do each kind of work once on small inputs (about 0.6 s), so that SymPy's lazily imported
     parts are already loaded in the process that bounded workers are forked from."""
     w = sympy.Symbol("w", real=True)
-    simplest_form(derivative(1 / (1 + sympy.exp(-w))))
-    simplest_form(derivative(sympy.tanh(w) + w * sympy.Abs(w) + sympy.Max(0, w)))
+    simplest_form(derivative(sigmoid_formula(w)))
+    simplest_form(derivative(sympy.tanh(w) + w * sympy.Abs(w) + relu_formula(w)))
     simplest_form(sympy.exp(sympy.Rational(1, 10)))
-    _exact_outcome(sympy.sin(w) + sympy.Max(0, w), "w", sympy.Integer(0), {}, 1)
+    _exact_outcome(sympy.sin(w) + relu_formula(w), "w", sympy.Integer(0), {}, 1)
     _numeric_outcome(sympy.sin(w), "w", sympy.Rational(1, 2), {}, 1)
     to_latex(w)
 

@@ -14,10 +14,10 @@ import math
 
 import sympy
 
-from derivcore.numeric import mp_context, other_names, precise_function, precise_value
+from derivcore.precise import mp_context, precise_function, precise_value
 from derivcore.schemes import HIGHEST_DERIVATIVE
 from derivcore.smoothness import NON_ANALYTIC
-from derivcore.symbols import symbol_for
+from derivcore.symbols import other_names, symbol_for
 
 # J′ to 50 significant digits: the one "high precision" of the package (symbolic checks, the
 # graph's first pass and the answers use it too), far beyond float64's 16.

@@ -20,6 +20,15 @@ import sympy
 from sympy.core.parameters import distribute
 from sympy.printing.latex import LatexPrinter
 
+from derivcore.catalogue import (
+    exp_in_one_plus,
+    relu_argument,
+    relu_formula,
+    sigmoid_argument,
+    sigmoid_formula,
+    softplus_argument,
+    softplus_formula,
+)
 from derivcore.symbols import symbol_for
 
 # σ is kept as a named function while deriving, so the steps read σ(u)(1 − σ(u)) rather than
@@ -121,23 +130,17 @@ def _split(expr: sympy.Expr, x: sympy.Symbol) -> Composition | None:
         return None
     if isinstance(expr, sympy.Pow):
         return _power_composition(expr, x)
+    if (exponent := softplus_argument(expr)) is not None:
+        return _composition("softplus", exponent, softplus_formula, _SIGMA)
     if isinstance(expr, sympy.log) and len(expr.args) == 1:
-        exponent = _one_plus_exp(expr.args[0])
-        if exponent is not None:
-            return _composition("softplus", exponent, _softplus_outer, _SIGMA)
         return _composition("log", expr.args[0], sympy.log, lambda u: 1 / u)
-    if isinstance(expr, sympy.Max) and len(expr.args) == 2 and sympy.S.Zero in expr.args:
-        inner = next(a for a in expr.args if a != 0)
-        return _composition("relu", inner, lambda u: sympy.Max(0, u), sympy.Heaviside)
+    if (inner := relu_argument(expr)) is not None:
+        return _composition("relu", inner, relu_formula, sympy.Heaviside)
     if isinstance(expr, sympy.Abs):
         return _composition("abs", expr.args[0], sympy.Abs, sympy.sign)
     if isinstance(expr, sympy.Function) and len(expr.args) == 1:
         return _composition(_function_rule(expr.func), expr.args[0], expr.func, None)
     return None
-
-
-def _softplus_outer(u):
-    return sympy.log(1 + sympy.exp(u))
 
 
 def _function_rule(func) -> str:
@@ -166,16 +169,7 @@ def _negated(expr: sympy.Expr) -> sympy.Expr:
 
 
 def _is_sigmoid(expr: sympy.Expr) -> bool:
-    return isinstance(expr, sympy.Pow) and expr.exp == -1 and _one_plus_exp(expr.base) is not None
-
-
-def _one_plus_exp(expr: sympy.Expr) -> sympy.Expr | None:
-    """a when expr is 1 + e^a (the shape of σ's denominator and softplus's argument)."""
-    if isinstance(expr, sympy.Add) and len(expr.args) == 2 and sympy.S.One in expr.args:
-        other = next(a for a in expr.args if a != 1)
-        if isinstance(other, sympy.exp):
-            return other.args[0]
-    return None
+    return sigmoid_argument(expr) is not None
 
 
 def _power_composition(expr: sympy.Pow, x: sympy.Symbol) -> Composition | None:
@@ -185,7 +179,7 @@ def _power_composition(expr: sympy.Pow, x: sympy.Symbol) -> Composition | None:
     if exponent.has(x):
         return _composition("exp", exponent, lambda u: base**u, lambda u: base**u * sympy.log(base))
     if exponent == -1:
-        a = _one_plus_exp(base)
+        a = exp_in_one_plus(base)
         if a is not None:
             return _composition(
                 "sigmoid", _negated(a), _SIGMA, lambda u: _SIGMA(u) * (1 - _SIGMA(u))
@@ -198,12 +192,12 @@ def _power_composition(expr: sympy.Pow, x: sympy.Symbol) -> Composition | None:
 
 
 def _expand_sigma(expr: sympy.Expr) -> sympy.Expr:
-    return expr.replace(_SIGMA, lambda u: 1 / (1 + sympy.exp(-u)))
+    return expr.replace(_SIGMA, sigmoid_formula)
 
 
 def _display(expr: sympy.Expr) -> sympy.Expr:
     """Show 1/(1 + e^(−u)) as σ(u)."""
-    return expr.replace(_is_sigmoid, lambda e: _SIGMA(_negated(_one_plus_exp(e.base))))
+    return expr.replace(_is_sigmoid, lambda e: _SIGMA(_negated(exp_in_one_plus(e.base))))
 
 
 class _StepPrinter(LatexPrinter):

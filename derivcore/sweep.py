@@ -36,16 +36,8 @@ from derivcore.finite_differences import (
     validate_scheme,
 )
 from derivcore.missing_values import causes, domain_checks, range_text
-from derivcore.numeric import (
-    PrecisionLimit,
-    Values,
-    compile_function,
-    mp_context,
-    precise_function,
-    precise_parameters,
-    precise_value,
-    round_to_dtype,
-)
+from derivcore.numeric import Values, compile_function, precise_parameters, round_to_dtype
+from derivcore.precise import PrecisionLimit, mp_context, precise_function, precise_value
 from derivcore.reference import (
     REFERENCE_DIGITS,
     kink_at,

@@ -13,18 +13,18 @@ import sympy
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from derivcore.chain_rule import chain_rule_product
 from derivcore.expressions import parse
-from derivcore.graph import (
+from derivcore.graph import computation_graph
+from derivcore.graph_checks import (
     GRADIENT_CHECK_THRESHOLD,
-    GRAPH_PRESETS,
-    MAX_NODES,
-    chain_rule_product,
-    computation_graph,
     gradient_check,
     nudge_check,
     relative_difference,
-    to_dot,
 )
+from derivcore.graph_dot import to_dot
+from derivcore.graph_presets import GRAPH_PRESETS
+from derivcore.graph_structure import MAX_NODES
 
 w, x, b, y = sympy.symbols("w x b y", real=True)
 
@@ -130,10 +130,10 @@ def test_nudge_reproduces_the_lab_bit_for_bit():
     # The lab prints k = 6.000000496442226 for J = w^2 at w = 3, ε = 1e-9, and 6.001000 for
     # ε = 0.001; for J = 2w it runs the formula below (its printout drops a 9 in the seed text).
     square = computation_graph(w**2, {"w": 3})
-    assert nudge_check(square, "w", eps=1e-9).estimate == 6.000000496442226
-    assert f"{nudge_check(square, 'w', eps=0.001).estimate:0.6f}" == "6.001000"
+    assert nudge_check(square, "w", eps=1e-9).nudge.k == 6.000000496442226
+    assert f"{nudge_check(square, 'w', eps=0.001).nudge.k:0.6f}" == "6.001000"
     line = computation_graph(2 * w, {"w": 3})
-    assert nudge_check(line, "w", eps=0.001).estimate == (2 * (3 + 0.001) - 2 * 3) / 0.001
+    assert nudge_check(line, "w", eps=0.001).nudge.k == (2 * (3 + 0.001) - 2 * 3) / 0.001
 
 
 def test_nudge_holds_the_other_inputs_fixed():
@@ -142,11 +142,11 @@ def test_nudge_holds_the_other_inputs_fixed():
     graph = computation_graph(sympy.sin(w) * sympy.sin(w) + sympy.sin(w), {"w": 0.5})
     a, square = graph.node("a"), graph.node("b")
     assert square.label == "a^2"
-    assert nudge_check(graph, square.id, eps=2**-20).estimate == 1.0
+    assert nudge_check(graph, square.id, eps=2**-20).nudge.k == 1.0
     assert a.grad == pytest.approx(1 + 2 * math.sin(0.5), rel=1e-15)
     check = nudge_check(graph, a.id, eps=1e-6)
     # Forward difference of a + a^2: the truncation error is exactly ε.
-    assert check.estimate == pytest.approx(1 + 2 * math.sin(0.5) + 1e-6, rel=1e-9)
+    assert check.nudge.k == pytest.approx(1 + 2 * math.sin(0.5) + 1e-6, rel=1e-9)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -416,8 +416,8 @@ def test_nudge_check_agrees_for_every_node_of_the_presets(expr, values):
     graph = computation_graph(expr, values)
     for node in graph.nodes:
         check = nudge_check(graph, node.id, eps=1e-6)
-        assert check.nudged_value == node.value + 1e-6
-        assert check.J_base == graph.value
+        assert check.nudge.x_eps == node.value + 1e-6
+        assert check.nudge.j == graph.value
         assert check.grad == node.grad
         assert check.relative_difference < 1e-5, node.name
 

@@ -13,7 +13,7 @@ from pages import PAGES, messages, open_page
 
 from derivcore import parse
 from derivcore.bounded import default_timeout, wait_until_ready
-from derivcore.numeric import PrecisionLimit, mp_context, precise_function, precise_value
+from derivcore.precise import PrecisionLimit, mp_context, precise_function, precise_value
 from derivcore.sweep import default_eps_grid, error_sweep
 
 # A page may wait for two bounded computations in a row (the exact J′, then the sweep), plus the

@@ -10,14 +10,9 @@ import numpy as np
 import pytest
 import sympy
 
-from derivcore import numeric
-from derivcore.numeric import (
-    compile_function,
-    mp_context,
-    precise_function,
-    precise_value,
-    round_to_dtype,
-)
+from derivcore import numeric, precise
+from derivcore.numeric import compile_function, round_to_dtype
+from derivcore.precise import mp_context, precise_function, precise_value
 
 w = sympy.Symbol("w", real=True)
 v = sympy.Symbol("v", real=True)
@@ -228,5 +223,5 @@ def test_each_thread_has_its_own_precision():
     thread.start()
     thread.join()
     assert seen == [200]
-    assert numeric._ThreadMpmath.context().dps == 30
+    assert precise._ThreadMpmath.context().dps == 30
     assert mpmath.mp.dps == 15  # the global context is never touched

@@ -12,7 +12,8 @@ import streamlit as st
 from derivcore.answers import AnswerCheck, check_answer
 from derivcore.bounded import WorkTimeout, default_timeout, run_bounded
 from derivcore.expressions import ExpressionError
-from derivcore.graph import computation_graph, gradient_check
+from derivcore.graph import computation_graph
+from derivcore.graph_checks import gradient_check
 from derivcore.point_values import PointValue, derivative_at
 from derivcore.prepared import PreparedFunction, differentiate, prepare
 from derivcore.steps import derivative_steps
