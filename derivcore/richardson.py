@@ -14,13 +14,26 @@ rounding arm (about u·|J|/h) stays, so the bottom of the V moves down and towar
 larger ε: an extrapolated difference wants a larger step, not a smaller one.
 
 `automatic_derivative` uses the same idea the libraries use (numdifftools, SciPy's
-`differentiate.derivative`) with fewer evaluations: J at w ± k·h for k = 1..m, a power-of-two h
-scaled to max(|w|, 1), and the central differences of order 2, 4, ..., 2m that these values
-give (the order-2j stencil on nodes ±1..±j is Richardson extrapolation over the steps h..jh).
-Successive orders converge while the steps are within J's reach; their differences estimate the
-truncation error, u·Σ|cᵢ·J(wᵢ)|/h bounds the rounding error. If they do not converge the step
-shrinks (by a factor chosen from the observed error); where J is undefined on one side (sqrt, log
-near 0) the steps there are dropped for one-sided differences on nodes 0..j on the other side.
+`differentiate.derivative`) with fewer evaluations of J:
+
+1. the first step h is the power of two below √max(|w|, 1)/32 (a scale from |w| alone: steps
+   like |w| itself would alias an oscillation such as sin at 1e4);
+2. J at w ± k·h for k = 1..5 (10 evaluations) gives the central differences of order 2, 4, ...,
+   10 (Fornberg weights; the order-2j stencil on ±1..±j is Richardson extrapolation over the
+   steps h..jh). Their successive differences δⱼ are the curvature probe: while they fall, the
+   steps are within J's reach;
+3. the estimate of order j is max(δⱼ·rate, |distance to the higher orders that still converge|,
+   u·Σ|cᵢ·J(wᵢ)|/h): δⱼ is the error of the order below, the rate (the larger of the last two
+   ratios δⱼ/δⱼ₋₁ and their trend) turns it into this order's, and the last term bounds the
+   rounding. The order with the smallest estimate is the answer;
+4. if that estimate is not within 10× of the rounding bound (nor below 128·u·|J′|), the step
+   shrinks by the factor at which truncation (∝ h^(order+1)) should meet rounding (∝ 1/h), and
+   the points already computed are reused; a smaller step that would only add rounding ends the
+   search;
+5. where J is not finite at some step (the edge of its domain, or a pole within 5h) the step
+   shrinks below that point; where J fails even at ±h on one side, one-sided Fornberg stencils
+   on 0..j on the other side are used, and their estimate includes the change from the previous
+   one-sided step (J at a domain edge is rarely smooth: √w has terms in √h).
 """
 
 from __future__ import annotations
@@ -37,7 +50,7 @@ from derivcore.numeric import Values, compile_function, round_to_dtype
 UNIT_ROUNDOFF = 2.0**-53
 POINTS_PER_SIDE = 5  # 10 evaluations of J per round: orders 2..10
 MAX_ROUNDS = 6
-FIRST_STEP = 1 / 16  # times √max(|w|, 1)
+FIRST_STEP = 1 / 32  # times √max(|w|, 1)
 _CONVERGED = 10.0  # truncation estimate within this factor of the rounding bound: stop shrinking
 _GOOD_ENOUGH = 128 * UNIT_ROUNDOFF  # ... or a relative error estimate this small: stop as well
 
@@ -168,22 +181,34 @@ def _family(values: np.ndarray, nodes_by_order: list[np.ndarray], h: float, meth
         else:
             results.append(float(np.dot(w, vals) / h))
         roundings.append(UNIT_ROUNDOFF * float(np.dot(np.abs(w), np.abs(vals))) / h)
-    best = None
-    worst_rate = 0.0
+    deltas = [math.nan] + [abs(results[j] - results[j - 1]) for j in range(1, len(results))]
+    end = len(results)
     for j in range(2, len(results)):
-        delta = abs(results[j] - results[j - 1])
-        previous = abs(results[j - 1] - results[j - 2])
-        if delta >= previous and delta > roundings[j]:
-            break  # no longer converging: the orders beyond are noise or steps out of J's reach
-        # The slowest rate of convergence seen so far turns the difference of two orders (the
-        # error of the lower one) into an estimate for the higher one; the slowest, because a
-        # lucky near-agreement of two orders must not pass for accuracy.
-        worst_rate = max(worst_rate, min(1.0, delta / previous) if previous > 0 else 0.0)
-        estimate = max(delta * worst_rate, roundings[j])
+        if deltas[j] >= deltas[j - 1] and deltas[j] > roundings[j]:
+            end = j  # no longer converging: the orders beyond are noise or steps out of J's reach
+            break
+    best = None
+    for j in range(2, end):
+        # The difference of two orders is the error of the lower one; times the rate of
+        # convergence it estimates the higher one's. The larger of the last two rates, and their
+        # trend (rates that grow, as near a branch point, keep growing), so that a lucky
+        # near-agreement of two orders does not pass for accuracy.
+        rates = [_rate(deltas[i], deltas[i - 1]) for i in (j, j - 1) if i >= 2]
+        rate = max(rates)
+        if len(rates) == 2 and rates[1] > 0:
+            rate = max(rate, min(1.0, rates[0] ** 2 / rates[1]))
+        # The higher orders that still converge are closer to J′: the distance to them is a
+        # lower bound of this order's error.
+        later = max((abs(results[k] - results[j]) for k in range(j + 1, end)), default=0.0)
+        estimate = max(deltas[j] * rate, later, roundings[j])
         if math.isfinite(estimate) and (best is None or estimate < best.estimate):
             order = len(nodes_by_order[j]) - (0 if method == "central" else 1)
             best = _Candidate(results[j], estimate, roundings[j], order, method, h)
     return best
+
+
+def _rate(delta: float, previous: float) -> float:
+    return min(1.0, delta / previous) if previous > 0 else 0.0
 
 
 def _central_family(left: np.ndarray, right: np.ndarray, actual_left, actual_right, m: int):
@@ -220,25 +245,6 @@ class _Remembered:
         return np.array([self.known[p] for p in wanted])
 
 
-def _grow(f: _Remembered, x: float, best: _Candidate, h: float, m: int):
-    """Larger steps while they keep converging with a smaller error: rounding falls like 1/h."""
-    k = np.arange(1, m + 1, dtype=np.float64)
-    while h * 8 * m <= abs(x) and best.estimate > _GOOD_ENOUGH * abs(best.value):
-        bigger = h * 8
-        right_points, left_points = x + k * bigger, x - k * bigger
-        values = f(np.concatenate([right_points, left_points]))
-        if not np.isfinite(values).all():
-            break
-        nodes, vals = _central_family(
-            values[m:], values[:m], (left_points - x) / bigger, (right_points - x) / bigger, m
-        )
-        candidate = _family(vals, nodes, bigger, "central")
-        if candidate is None or candidate.estimate >= best.estimate:
-            break
-        best, h = candidate, bigger
-    return best, h
-
-
 def automatic_derivative(
     f: Callable[[np.ndarray], np.ndarray],
     x: float,
@@ -261,7 +267,7 @@ def automatic_derivative(
     last_side: _Candidate | None = None
     best: _Candidate | None = None
     with np.errstate(all="ignore"):
-        for round_number in range(max_rounds):
+        for _ in range(max_rounds):
             right_points, left_points = x + k * h, x - k * h
             values = f(np.concatenate([right_points, left_points]))
             right, left = values[:m], values[m:]
@@ -308,8 +314,6 @@ def automatic_derivative(
             if candidate is not None and candidate.estimate <= max(
                 _CONVERGED * candidate.rounding, _GOOD_ENOUGH * abs(candidate.value)
             ):
-                if round_number == 0 and candidate.method == "central":
-                    best, h = _grow(f, x, best, h, m)
                 break
             if shrink is None:
                 shrink = 1 / 64  # no convergence at all: the steps are far beyond J's reach
