@@ -137,6 +137,85 @@ def richardson_estimates(
     return richardson_tableau(f, x, eps, levels, dtype)[levels - 1, levels - 1]
 
 
+def break_reach(f: Callable[[np.ndarray], np.ndarray], x: float, eps, levels: int = 4) -> float:
+    """The smallest ε of the grid from which on every larger one straddles a break of J (see
+    `straddles_a_break`), or ∞. Only a run that lasts up to the largest ε counts: a break, once
+    within reach, stays within reach of every larger step, while isolated alarms among tiny ε
+    are rounding (w³ at −2 near ε = 1e-16)."""
+    eps = np.sort(np.atleast_1d(np.asarray(eps, dtype=np.float64)))
+    broken = straddles_a_break(f, x, eps, levels)
+    if not broken[-1]:
+        return math.inf
+    fine = np.flatnonzero(~broken)
+    return float(eps[fine[-1] + 1] if fine.size else eps[0])
+
+
+def straddles_a_break(
+    f: Callable[[np.ndarray], np.ndarray], x: float, eps, levels: int = 4
+) -> np.ndarray:
+    """For every ε, whether J's own numbers at the steps ε, ε/2, …, ε/2^(levels−1) (float64) say
+    that these steps reach past where J is smooth: a pole, a jump or the edge of its domain.
+
+    Within J's reach the central differences follow D(h) = J′ + c₂h² + …, so the change from
+    D(h) to D(h/2) shrinks (by about 4) each time the step halves and keeps its sign. A step
+    across a pole breaks both: the changes grow, or flip sign (1/w at 0.01: D(0.1) = 101,
+    D(0.05) = 417, D(0.025) = 1905, D(0.0125) = 17778 while J′ = −1e4). Changes within 100× of
+    the rounding error u·max|J|/h are noise and say nothing; a non-finite value says it outright.
+    """
+    eps = np.atleast_1d(np.asarray(eps, dtype=np.float64))
+    x = float(x)
+    steps = eps[None, :] / 2.0 ** np.arange(levels)[:, None]
+    with np.errstate(all="ignore"):
+        right, left = f(x + steps), f(x - steps)
+        column = (right - left) / (2 * steps)
+        size = np.maximum(np.abs(right), np.abs(left)).max(axis=0)
+        # Rounding of J, and of the step itself (x + h − x differs from h by up to ulp(x)/2).
+        noise = (UNIT_ROUNDOFF * size + np.abs(column).max(axis=0) * np.spacing(x)) / steps[-1]
+        noise *= 100
+        changes = np.diff(column, axis=0)
+        loud = (np.abs(changes[:-1]) > noise) & (np.abs(changes[1:]) > noise)
+        grows = np.abs(changes[1:]) > np.abs(changes[:-1])
+        flips = np.sign(changes[1:]) != np.sign(changes[:-1])
+        broken = (loud & (grows | flips)).any(axis=0)
+    return broken | ~np.isfinite(column).all(axis=0)
+
+
+def locate_pole(f: Callable[[np.ndarray], np.ndarray], x: float, step: float, levels: int = 4):
+    """Where J changes sign through a pole between the points x ± step/2^i and x, by bisection
+    (|J| grows towards a pole and shrinks towards a root, which tells them apart), or None."""
+    offsets = step / 2.0 ** np.arange(levels)
+    points = np.sort(np.concatenate([x - offsets, [x], x + offsets]))
+    with np.errstate(all="ignore"):
+        values = f(points)
+        infinite = np.isinf(values)
+        if infinite.any():  # the pole itself, hit exactly
+            return float(points[infinite][np.argmin(np.abs(points[infinite] - x))])
+        pairs = [
+            i
+            for i in range(len(points) - 1)
+            if np.isfinite(values[i : i + 2]).all() and values[i] * values[i + 1] < 0
+        ]
+        if not pairs:
+            return None
+        i = max(pairs, key=lambda i: abs(values[i + 1] - values[i]))
+        a, b, fa = float(points[i]), float(points[i + 1]), float(values[i])
+        start = min(abs(fa), abs(float(values[i + 1])))
+        for _ in range(200):
+            middle = (a + b) / 2
+            if middle in (a, b):
+                break
+            fm = float(f(np.array([middle]))[0])
+            if not math.isfinite(fm):
+                return middle  # the pole itself, hit exactly
+            a, b, fa = (middle, b, fm) if fm * fa > 0 else (a, middle, fa)
+        blows_up = min(abs(fa), abs(float(f(np.array([b]))[0]))) > 1e3 * start
+    if not blows_up:
+        return None
+    pole = (a + b) / 2
+    # Bisection towards a pole at 0 ends among the tiniest floats (1e-63), not at 0 itself.
+    return 0.0 if abs(pole) < 1e-12 * step else pole
+
+
 # ---- the automatic step --------------------------------------------------------------------------
 
 
