@@ -213,8 +213,9 @@ def explanation(beyond: BeyondTheV, methods: tuple[str, ...]) -> str:
     if "auto_step" in methods and auto is not None and math.isfinite(auto.value):
         parts.append(
             f"**Automatic step** (what numdifftools and SciPy do, with fewer evaluations): J at "
-            f"w ± k·h for k = 1 … 5, h a power of two scaled to |w|, and the central "
-            f"differences of order 2 to 10 from these values; where they stop converging the "
+            f"w ± k·h for k = 1 … 5 (h a power of two near √max(|w|, 1)/32) and the central "
+            f"differences of order 2 to 10 from these values; how fast they converge estimates "
+            f"the truncation error, u·Σ|cᵢ·J(wᵢ)|/h the rounding. Where they stop converging the "
             f"step shrinks, where J ends on one side the steps go to the other side. Here: "
             f"J′ ≈ {auto.value!r} with h = {auto.step:.3g} ({auto.method}, order "
             f"{auto.order}), {auto.evaluations} evaluations of J, estimated error "
