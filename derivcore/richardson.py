@@ -160,7 +160,8 @@ def straddles_a_break(
     D(h) to D(h/2) shrinks (by about 4) each time the step halves and keeps its sign. A step
     across a pole breaks both: the changes grow, or flip sign (1/w at 0.01: D(0.1) = 101,
     D(0.05) = 417, D(0.025) = 1905, D(0.0125) = 17778 while J′ = −1e4). Changes within 100× of
-    the rounding error u·max|J|/h are noise and say nothing; a non-finite value says it outright.
+    the rounding error (of J, u·max|J|/h, and of the step, x + h − x ≠ h) are noise and say
+    nothing; a non-finite value says it outright.
     """
     eps = np.atleast_1d(np.asarray(eps, dtype=np.float64))
     x = float(x)
