@@ -143,8 +143,12 @@ def _richardson_reach(expr, var: str, x: float, values, eps) -> tuple[float, str
     if not math.isfinite(reach):
         return reach, None
     pole = locate_pole(f, x, reach, TABLEAU_LEVELS)
+    with np.errstate(all="ignore"):
+        ends = [p for p in (x - reach, x + reach) if np.isnan(f(np.array([p]))[0])]
     if pole is not None:
         where = f"its steps reach across a pole (J runs off to ±∞ at {var} ≈ {pole:.3g})"
+    elif ends:
+        where = f"its steps leave J's domain (J has no value at {var} = {ends[0]:.3g})"
     else:
         where = (
             "its central differences stop settling as the step halves: the steps reach "
