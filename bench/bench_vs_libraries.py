@@ -10,13 +10,16 @@ near 0, large |w|, stationary points) and each method:
 - SciPy's default `scipy.differentiate.derivative`,
 
 print the relative error against J′ from mpmath at 50 digits (the absolute error where J′ = 0),
-the method's error estimate, the number of evaluations of J and the time. Then a summary against
-the goals: our automatic step at least as accurate as numdifftools on ≥ 90 % of the cases with no
-more evaluations than SciPy's median, never nan where J is smooth on one side, and an error
-estimate within 10× of the real error.
+the method's error estimate, the number of evaluations of J (every one, counted by wrapping J)
+and the time. Then one line per goal, each saying met or NOT met: (1) our automatic step at least
+as accurate as numdifftools on ≥ 90 % of the cases, (2) with a median number of evaluations no
+larger than SciPy's, (3) never nan (every case has J smooth on at least one side of the point),
+(4) an error estimate within 10× of the real error on every case, with the under-estimates
+(the dishonest direction) counted apart.
 
     .venv/bin/python bench/bench_vs_libraries.py            # the table and the summary
     .venv/bin/python bench/bench_vs_libraries.py --repeat 5 # median time of 5 runs per method
+    .venv/bin/python bench/bench_vs_libraries.py --held-out # 25 cases never used for tuning
 """
 
 from __future__ import annotations
@@ -87,6 +90,35 @@ CASES = [
     ("stationary", "cosh(w)", "0"),
 ]
 
+# Cases chosen after the automatic step was settled, never used to tune it (--held-out).
+HELD_OUT = [
+    ("held out", "sin(3*w)", "0.4"),
+    ("held out", "exp(-w)*sin(3*w)", "0.2"),
+    ("held out", "tanh(2*w)", "0.1"),
+    ("held out", "log(1 + w^2)", "0.3"),
+    ("held out", "w*exp(-w^2)", "0.7"),
+    ("held out", "softplus(w)", "1"),
+    ("held out", "1/(1 + w^2)", "2"),
+    ("held out", "sqrt(1 + w^2)", "3"),
+    ("held out", "cos(w)^2", "0.5"),
+    ("held out", "w^5 - w", "1.3"),
+    ("held out", "atan(w)", "-20"),
+    ("held out", "exp(w)", "-5"),
+    ("held out", "log(w)", "30"),
+    ("held out", "sin(w)", "100"),
+    ("held out", "1/w", "-0.05"),
+    ("held out", "tan(w)", "1"),
+    ("held out", "sqrt(w)", "0.01"),
+    ("held out", "log(w)", "1e-5"),
+    ("held out", "w^4", "1e3"),
+    ("held out", "acos(w)", "-0.99"),
+    ("held out", "exp(2*w)", "3"),
+    ("held out", "sin(w^2)", "2"),
+    ("held out", "sinh(w)", "5"),
+    ("held out", "w^(1/3)", "8"),
+    ("held out", "cos(w)", "3"),
+]
+
 METHODS = ("ours: auto step", "ours: complex step", "ours: backprop", "numdifftools", "SciPy")
 
 
@@ -119,7 +151,10 @@ def run_method(name: str, expr, var: str, x: float):
         return result.value, result.error_estimate, f.count
     if name == "ours: complex step":
         h = 1e-20 * max(1.0, abs(x))
-        return finite_difference(expr, var, x, h, "complex_step"), math.nan, 1
+        try:
+            return finite_difference(expr, var, x, h, "complex_step"), math.nan, 1
+        except ValueError:  # not analytic there (a branch point): the app says so and gives none
+            return math.nan, math.nan, "refused"
     if name == "ours: backprop":
         graph = computation_graph(expr, {var: x})
         return backprop(graph, "float64").derivative(var), math.nan, "1 pass"
@@ -156,6 +191,11 @@ def timed(name, expr, var, x, repeat: int):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per method (median time)")
+    parser.add_argument(
+        "--held-out",
+        action="store_true",
+        help=f"run the {len(HELD_OUT)} held-out cases instead of the issue's {len(CASES)}",
+    )
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
 
@@ -164,7 +204,7 @@ def main() -> None:
         f"{'group':<19}{'J(w)':<12}{'w':>7}  {'method':<19}{'rel. error':>11}"
         f"{'estimate':>11}{'evals':>8}{'time':>10}"
     )
-    for group, text, point_text in CASES:
+    for group, text, point_text in HELD_OUT if args.held_out else CASES:
         expr = parse(text)
         var = "w"
         x = float(parse(point_text))
@@ -205,56 +245,66 @@ def summarise(rows) -> None:
             f"median time {statistics.median(r[name][4] for r in rows) * 1e3:.2f} ms"
         )
 
-    def at_least_as_accurate(row, strict: bool) -> bool:
+    def at_least_as_accurate(row) -> bool:
         mine, theirs = row[ours][1], row[nd][1]
         if not math.isfinite(mine):
             return False
-        if not math.isfinite(theirs):
-            return True
-        return mine <= theirs if strict else mine <= max(theirs, U)
+        return not math.isfinite(theirs) or mine <= max(theirs, U)
 
-    strict = sum(at_least_as_accurate(r, True) for r in rows)
-    tied = sum(at_least_as_accurate(r, False) for r in rows)
+    def verdict(met: bool) -> str:
+        return "met" if met else "NOT met"
+
+    print()
+    accurate = sum(at_least_as_accurate(r) for r in rows)
     print(
-        f"\nGoal 1, accuracy: our automatic step is at least as accurate as numdifftools on "
-        f"{strict}/{n} cases ({100 * strict / n:.0f} %) strictly, {tied}/{n} "
-        f"({100 * tied / n:.0f} %) counting errors below u = 1.1e-16 as ties (goal ≥ 90 %)."
+        f"Goal 1, accuracy: ours at least as accurate as numdifftools on {accurate}/{n} cases "
+        f"({100 * accurate / n:.0f} %; errors below u = 1.1e-16 are ties; goal ≥ 90 %): "
+        + verdict(accurate >= 0.9 * n)
     )
-    worse = [r for r in rows if not at_least_as_accurate(r, False)]
-    for r in worse:
-        print(f"    worse on {r['text']} at {r['x']:g}: {r[ours][1]:.1e} against {r[nd][1]:.1e}")
+    for r in rows:
+        if not at_least_as_accurate(r):
+            mine, theirs = r[ours][1], r[nd][1]
+            print(f"    worse on {r['text']} at {r['x']:g}: {mine:.1e} against {theirs:.1e}")
     our_evals = [r[ours][3] for r in rows]
+    our_median = statistics.median(our_evals)
     scipy_median = statistics.median(r[sp][3] for r in rows)
-    within = sum(e <= scipy_median for e in our_evals)
+    nd_median = statistics.median(r[nd][3] for r in rows)
     print(
-        f"Goal 2, cost: our evaluations median {statistics.median(our_evals):g} "
-        f"(max {max(our_evals)}), SciPy's median {scipy_median:g}, numdifftools' median "
-        f"{statistics.median(r[nd][3] for r in rows):g}; ours ≤ SciPy's median on {within}/{n}."
+        f"Goal 2, cost: our evaluations of J median {our_median:g} (max {max(our_evals)}), "
+        f"SciPy's median {scipy_median:g} (numdifftools' {nd_median:g}); "
+        f"ours ≤ SciPy's median on {sum(e <= scipy_median for e in our_evals)}/{n}: "
+        + verdict(our_median <= scipy_median)
     )
-    one_sided = [r for r in rows if r["group"] == "one-sided domain"]
-    nan_ours = [r["text"] + f" at {r['x']:g}" for r in one_sided if not math.isfinite(r[ours][0])]
+    # Every case has J smooth on at least one side of the point.
     for name in (ours, nd, sp):
-        nans = [r for r in one_sided if not math.isfinite(r[name][0])]
+        nans = [r for r in rows if not math.isfinite(r[name][0])]
         print(
-            f"Goal 3, one-sided domains: {name} gives nan on {len(nans)}/{len(one_sided)}"
+            f"Goal 3, nan where J is smooth on one side: {name} {len(nans)}/{n}"
             + (": " + ", ".join(f"{r['text']} at {r['x']:g}" for r in nans) if nans else "")
+            + (f": {verdict(not nans)}" if name == ours else "")
         )
-    if nan_ours:
-        print("    (ours should never be nan there)")
     for name in (ours, nd, sp):
-        honest = within_ten = 0
+        under = within_ten = over = missing = 0
         for r in rows:
             error, estimate = r[name][1], r[name][2]
             if not (math.isfinite(error) and math.isfinite(estimate)):
+                missing += 1
                 continue
-            floor = U * (1 if r["exact"] == 0 else 1)  # the estimate cannot beat rounding of J′
-            honest += estimate >= error
-            within_ten += max(error, floor) / 10 <= max(estimate, floor) <= 10 * max(error, floor)
+            # Errors and estimates below u count as u: no estimate can resolve less.
+            error, estimate = max(error, U), max(estimate, U)
+            under += estimate < error
+            within_ten += error / 10 <= estimate <= 10 * error
+            over += estimate > 10 * error
         print(
-            f"Goal 4, error estimate ({name}): never below the real error on {honest}/{n}, "
-            f"within 10× of it on {within_ten}/{n} (errors and estimates below u = 1.1e-16 "
-            "count as u)"
+            f"Goal 4, error estimate ({name}): within 10× of the real error on {within_ten}/{n}, "
+            f"under-estimates {under}, over-estimates by more than 10× {over}, none {missing} "
+            "(below u = 1.1e-16 counts as u)"
+            + (f": {verdict(within_ten == n)}" if name == ours else "")
         )
+        for r in rows if name == ours else ():
+            error, estimate = r[name][1], r[name][2]
+            if max(estimate, U) < max(error, U):
+                print(f"    under on {r['text']} at {r['x']:g}: {estimate:.1e} for {error:.1e}")
 
 
 if __name__ == "__main__":

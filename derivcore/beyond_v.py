@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from derivcore.autodiff import backprop
-from derivcore.curves import sample_curve
 from derivcore.graph import ComputationGraph
 from derivcore.numeric import compile_function
 from derivcore.richardson import (
     AutoStep,
     automatic_derivative,
+    break_reach,
+    locate_pole,
     richardson_estimates,
     richardson_tableau,
 )
@@ -112,13 +113,9 @@ def beyond_the_v(
             if method in methods:
                 estimates = richardson_estimates(expr, var, x, sweep.eps, dtype, values, levels)
                 if reach is None:
-                    reach = _reach(expr, var, x, values)
-                    if reach < np.max(sweep.eps):
-                        notes.append(
-                            f"Richardson: for ε ≥ {reach:.2g} its steps reach across a pole, a "
-                            f"jump or the edge of J's domain (at {var} ≈ "
-                            f"{_nearest_gap(expr, var, x, values):.3g}): those ε are left out."
-                        )
+                    reach, note = _richardson_reach(expr, var, x, values, sweep.eps)
+                    if note:
+                        notes.append(note)
                 estimates = np.where(np.asarray(sweep.eps) < reach, estimates, np.nan)
                 curves.append(
                     MethodCurve(
@@ -138,23 +135,27 @@ def beyond_the_v(
     return BeyondTheV(tuple(curves), tuple(lines), auto, auto_error, tuple(notes))
 
 
-def _gaps(expr, var: str, x: float, values) -> np.ndarray:
-    """Where J breaks within 1 of x (poles, jumps, domain edges: nan in the sampled curve)."""
-    curve = sample_curve(expr, var, x - 1, x + 1, values=values)
-    return curve.x[~np.isfinite(curve.y)]
-
-
-def _reach(expr, var: str, x: float, values) -> float:
-    """The distance from x to the nearest break of J (∞ if none within 1): a central difference
-    with a larger step straddles it."""
-    gaps = _gaps(expr, var, x, values)
-    return float(np.min(np.abs(gaps - x))) if gaps.size else math.inf
-
-
-def _nearest_gap(expr, var: str, x: float, values) -> float:
-    gaps = _gaps(expr, var, x, values)
-    nearest = float(gaps[np.argmin(np.abs(gaps - x))])
-    return 0.0 if abs(nearest) < 1e-9 * max(1.0, abs(x)) else nearest  # sampling noise around 0
+def _richardson_reach(expr, var: str, x: float, values, eps) -> tuple[float, str | None]:
+    """The smallest ε from which on the tableau's steps reach past where J is smooth, judged
+    from J's own numbers at those steps (float64), and the note that says so (or ∞, None)."""
+    f = compile_function(expr, var, "float64", values)
+    reach = break_reach(f, x, eps, TABLEAU_LEVELS)
+    if not math.isfinite(reach):
+        return reach, None
+    pole = locate_pole(f, x, reach, TABLEAU_LEVELS)
+    with np.errstate(all="ignore"):
+        ends = [p for p in (x - reach, x + reach) if np.isnan(f(np.array([p]))[0])]
+    if pole is not None:
+        where = f"its steps reach across a pole (J runs off to ±∞ at {var} ≈ {pole:.3g})"
+    elif ends:
+        where = f"its steps leave J's domain (J has no value at {var} = {ends[0]:.3g})"
+    else:
+        where = (
+            "its central differences stop settling as the step halves: the steps reach "
+            "past where J is smooth (a pole, a jump, the edge of J's domain, or wiggles "
+            "shorter than the step)"
+        )
+    return reach, f"Richardson: for ε ≥ {reach:.2g} {where}; those ε are left out."
 
 
 def _autodiff_line(graph, graph_problem, var, dtype, values, x):
@@ -216,8 +217,9 @@ def explanation(beyond: BeyondTheV, methods: tuple[str, ...]) -> str:
     if "auto_step" in methods and auto is not None and math.isfinite(auto.value):
         parts.append(
             f"**Automatic step** (what numdifftools and SciPy do, with fewer evaluations): J at "
-            f"w ± k·h for k = 1 … 5, h a power of two scaled to |w|, and the central "
-            f"differences of order 2 to 10 from these values; where they stop converging the "
+            f"w ± k·h for k = 1 … 5 (h a power of two near √max(|w|, 1)/32) and the central "
+            f"differences of order 2 to 10 from these values; how fast they converge estimates "
+            f"the truncation error, u·Σ|cᵢ·J(wᵢ)|/h the rounding. Where they stop converging the "
             f"step shrinks, where J ends on one side the steps go to the other side. Here: "
             f"J′ ≈ {auto.value!r} with h = {auto.step:.3g} ({auto.method}, order "
             f"{auto.order}), {auto.evaluations} evaluations of J, estimated error "

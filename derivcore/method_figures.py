@@ -77,7 +77,8 @@ def add_beyond_the_v(
         error = beyond.auto_step_error
         y = error if error and error > 0 else 10**lo
         name = (
-            f"automatic step: h = {auto.step:.2g}, {auto.evaluations} evaluations, "
+            # Two lines: on a phone one line runs off the legend's right edge.
+            f"automatic step: h = {auto.step:.2g}, {auto.evaluations} evaluations,<br>"
             f"error {error:.1e} (estimated {auto.error_estimate:.1e})"
         )
         fig.add_scatter(

@@ -14,13 +14,26 @@ rounding arm (about u·|J|/h) stays, so the bottom of the V moves down and towar
 larger ε: an extrapolated difference wants a larger step, not a smaller one.
 
 `automatic_derivative` uses the same idea the libraries use (numdifftools, SciPy's
-`differentiate.derivative`) with fewer evaluations: J at w ± k·h for k = 1..m, a power-of-two h
-scaled to max(|w|, 1), and the central differences of order 2, 4, ..., 2m that these values
-give (the order-2j stencil on nodes ±1..±j is Richardson extrapolation over the steps h..jh).
-Successive orders converge while the steps are within J's reach; their differences estimate the
-truncation error, u·Σ|cᵢ·J(wᵢ)|/h bounds the rounding error. If they do not converge the step
-shrinks (by a factor chosen from the observed error); where J is undefined on one side (sqrt, log
-near 0) the steps there are dropped for one-sided differences on nodes 0..j on the other side.
+`differentiate.derivative`) with fewer evaluations of J:
+
+1. the first step h is the power of two below √max(|w|, 1)/32 (a scale from |w| alone: steps
+   like |w| itself would alias an oscillation such as sin at 1e4);
+2. J at w ± k·h for k = 1..5 (10 evaluations) gives the central differences of order 2, 4, ...,
+   10 (Fornberg weights; the order-2j stencil on ±1..±j is Richardson extrapolation over the
+   steps h..jh). Their successive differences δⱼ are the curvature probe: while they fall, the
+   steps are within J's reach;
+3. the estimate of order j is max(δⱼ·rate, |distance to the higher orders that still converge|,
+   u·Σ|cᵢ·J(wᵢ)|/h): δⱼ is the error of the order below, the rate (the larger of the last two
+   ratios δⱼ/δⱼ₋₁ and their trend) turns it into this order's, and the last term bounds the
+   rounding. The order with the smallest estimate is the answer;
+4. if that estimate is not within 10× of the rounding bound (nor below 128·u·|J′|), the step
+   shrinks by the factor at which truncation (∝ h^(order+1)) should meet rounding (∝ 1/h), and
+   the points already computed are reused; a smaller step that would only add rounding ends the
+   search;
+5. where J is not finite at some step (the edge of its domain, or a pole within 5h) the step
+   shrinks below that point; where J fails even at ±h on one side, one-sided Fornberg stencils
+   on 0..j on the other side are used, and their estimate includes the change from the previous
+   one-sided step (J at a domain edge is rarely smooth: √w has terms in √h).
 """
 
 from __future__ import annotations
@@ -37,7 +50,7 @@ from derivcore.numeric import Values, compile_function, round_to_dtype
 UNIT_ROUNDOFF = 2.0**-53
 POINTS_PER_SIDE = 5  # 10 evaluations of J per round: orders 2..10
 MAX_ROUNDS = 6
-FIRST_STEP = 1 / 16  # times √max(|w|, 1)
+FIRST_STEP = 1 / 32  # times √max(|w|, 1)
 _CONVERGED = 10.0  # truncation estimate within this factor of the rounding bound: stop shrinking
 _GOOD_ENOUGH = 128 * UNIT_ROUNDOFF  # ... or a relative error estimate this small: stop as well
 
@@ -124,6 +137,86 @@ def richardson_estimates(
     return richardson_tableau(f, x, eps, levels, dtype)[levels - 1, levels - 1]
 
 
+def break_reach(f: Callable[[np.ndarray], np.ndarray], x: float, eps, levels: int = 4) -> float:
+    """The smallest ε of the grid from which on every larger one straddles a break of J (see
+    `straddles_a_break`), or ∞. Only a run that lasts up to the largest ε counts: a break, once
+    within reach, stays within reach of every larger step, while isolated alarms among tiny ε
+    are rounding (w³ at −2 near ε = 1e-16)."""
+    eps = np.sort(np.atleast_1d(np.asarray(eps, dtype=np.float64)))
+    broken = straddles_a_break(f, x, eps, levels)
+    if not broken[-1]:
+        return math.inf
+    fine = np.flatnonzero(~broken)
+    return float(eps[fine[-1] + 1] if fine.size else eps[0])
+
+
+def straddles_a_break(
+    f: Callable[[np.ndarray], np.ndarray], x: float, eps, levels: int = 4
+) -> np.ndarray:
+    """For every ε, whether J's own numbers at the steps ε, ε/2, …, ε/2^(levels−1) (float64) say
+    that these steps reach past where J is smooth: a pole, a jump or the edge of its domain.
+
+    Within J's reach the central differences follow D(h) = J′ + c₂h² + …, so the change from
+    D(h) to D(h/2) shrinks (by about 4) each time the step halves and keeps its sign. A step
+    across a pole breaks both: the changes grow, or flip sign (1/w at 0.01: D(0.1) = 101,
+    D(0.05) = 417, D(0.025) = 1905, D(0.0125) = 17778 while J′ = −1e4). Changes within 100× of
+    the rounding error (of J, u·max|J|/h, and of the step, x + h − x ≠ h) are noise and say
+    nothing; a non-finite value says it outright.
+    """
+    eps = np.atleast_1d(np.asarray(eps, dtype=np.float64))
+    x = float(x)
+    steps = eps[None, :] / 2.0 ** np.arange(levels)[:, None]
+    with np.errstate(all="ignore"):
+        right, left = f(x + steps), f(x - steps)
+        column = (right - left) / (2 * steps)
+        size = np.maximum(np.abs(right), np.abs(left)).max(axis=0)
+        # Rounding of J, and of the step itself (x + h − x differs from h by up to ulp(x)/2).
+        noise = (UNIT_ROUNDOFF * size + np.abs(column).max(axis=0) * np.spacing(x)) / steps[-1]
+        noise *= 100
+        changes = np.diff(column, axis=0)
+        loud = (np.abs(changes[:-1]) > noise) & (np.abs(changes[1:]) > noise)
+        grows = np.abs(changes[1:]) > np.abs(changes[:-1])
+        flips = np.sign(changes[1:]) != np.sign(changes[:-1])
+        broken = (loud & (grows | flips)).any(axis=0)
+    return broken | ~np.isfinite(column).all(axis=0)
+
+
+def locate_pole(f: Callable[[np.ndarray], np.ndarray], x: float, step: float, levels: int = 4):
+    """Where J changes sign through a pole between the points x ± step/2^i and x, by bisection
+    (|J| grows towards a pole and shrinks towards a root, which tells them apart), or None."""
+    offsets = step / 2.0 ** np.arange(levels)
+    points = np.sort(np.concatenate([x - offsets, [x], x + offsets]))
+    with np.errstate(all="ignore"):
+        values = f(points)
+        infinite = np.isinf(values)
+        if infinite.any():  # the pole itself, hit exactly
+            return float(points[infinite][np.argmin(np.abs(points[infinite] - x))])
+        pairs = [
+            i
+            for i in range(len(points) - 1)
+            if np.isfinite(values[i : i + 2]).all() and values[i] * values[i + 1] < 0
+        ]
+        if not pairs:
+            return None
+        i = max(pairs, key=lambda i: abs(values[i + 1] - values[i]))
+        a, b, fa = float(points[i]), float(points[i + 1]), float(values[i])
+        start = min(abs(fa), abs(float(values[i + 1])))
+        for _ in range(200):
+            middle = (a + b) / 2
+            if middle in (a, b):
+                break
+            fm = float(f(np.array([middle]))[0])
+            if not math.isfinite(fm):
+                return middle  # the pole itself, hit exactly
+            a, b, fa = (middle, b, fm) if fm * fa > 0 else (a, middle, fa)
+        blows_up = min(abs(fa), abs(float(f(np.array([b]))[0]))) > 1e3 * start
+    if not blows_up:
+        return None
+    pole = (a + b) / 2
+    # Bisection towards a pole at 0 ends among the tiniest floats (1e-63), not at 0 itself.
+    return 0.0 if abs(pole) < 1e-12 * step else pole
+
+
 # ---- the automatic step --------------------------------------------------------------------------
 
 
@@ -159,24 +252,43 @@ def _family(values: np.ndarray, nodes_by_order: list[np.ndarray], h: float, meth
     roundings, results = [], []
     for nodes, vals in zip(nodes_by_order, values, strict=True):
         w = fornberg_weights(nodes)
-        results.append(float(np.dot(w, vals) / h))
+        half = len(nodes) // 2
+        if method == "central" and np.array_equal(nodes, -nodes[::-1]):
+            # Symmetric nodes: exactly antisymmetric weights on the differences J(w+kh) − J(w−kh),
+            # so that an even J around w gives exactly 0 (cos at 0), not rounding noise.
+            c = (w[half:] - w[:half][::-1]) / 2
+            results.append(float(np.dot(c, vals[half:] - vals[:half][::-1]) / h))
+        else:
+            results.append(float(np.dot(w, vals) / h))
         roundings.append(UNIT_ROUNDOFF * float(np.dot(np.abs(w), np.abs(vals))) / h)
-    best = None
-    worst_rate = 0.0
+    deltas = [math.nan] + [abs(results[j] - results[j - 1]) for j in range(1, len(results))]
+    end = len(results)
     for j in range(2, len(results)):
-        delta = abs(results[j] - results[j - 1])
-        previous = abs(results[j - 1] - results[j - 2])
-        if delta >= previous and delta > roundings[j]:
-            break  # no longer converging: the orders beyond are noise or steps out of J's reach
-        # The slowest rate of convergence seen so far turns the difference of two orders (the
-        # error of the lower one) into an estimate for the higher one; the slowest, because a
-        # lucky near-agreement of two orders must not pass for accuracy.
-        worst_rate = max(worst_rate, min(1.0, delta / previous) if previous > 0 else 0.0)
-        estimate = max(delta * worst_rate, roundings[j])
+        if deltas[j] >= deltas[j - 1] and deltas[j] > roundings[j]:
+            end = j  # no longer converging: the orders beyond are noise or steps out of J's reach
+            break
+    best = None
+    for j in range(2, end):
+        # The difference of two orders is the error of the lower one; times the rate of
+        # convergence it estimates the higher one's. The larger of the last two rates, and their
+        # trend (rates that grow, as near a branch point, keep growing), so that a lucky
+        # near-agreement of two orders does not pass for accuracy.
+        rates = [_rate(deltas[i], deltas[i - 1]) for i in (j, j - 1) if i >= 2]
+        rate = max(rates)
+        if len(rates) == 2 and rates[1] > 0:
+            rate = max(rate, min(1.0, rates[0] ** 2 / rates[1]))
+        # The higher orders that still converge are closer to J′: the distance to them is a
+        # lower bound of this order's error.
+        later = max((abs(results[k] - results[j]) for k in range(j + 1, end)), default=0.0)
+        estimate = max(deltas[j] * rate, later, roundings[j])
         if math.isfinite(estimate) and (best is None or estimate < best.estimate):
             order = len(nodes_by_order[j]) - (0 if method == "central" else 1)
             best = _Candidate(results[j], estimate, roundings[j], order, method, h)
     return best
+
+
+def _rate(delta: float, previous: float) -> float:
+    return min(1.0, delta / previous) if previous > 0 else 0.0
 
 
 def _central_family(left: np.ndarray, right: np.ndarray, actual_left, actual_right, m: int):
@@ -213,25 +325,6 @@ class _Remembered:
         return np.array([self.known[p] for p in wanted])
 
 
-def _grow(f: _Remembered, x: float, best: _Candidate, h: float, m: int):
-    """Larger steps while they keep converging with a smaller error: rounding falls like 1/h."""
-    k = np.arange(1, m + 1, dtype=np.float64)
-    while h * 8 * m <= abs(x) and best.estimate > _GOOD_ENOUGH * abs(best.value):
-        bigger = h * 8
-        right_points, left_points = x + k * bigger, x - k * bigger
-        values = f(np.concatenate([right_points, left_points]))
-        if not np.isfinite(values).all():
-            break
-        nodes, vals = _central_family(
-            values[m:], values[:m], (left_points - x) / bigger, (right_points - x) / bigger, m
-        )
-        candidate = _family(vals, nodes, bigger, "central")
-        if candidate is None or candidate.estimate >= best.estimate:
-            break
-        best, h = candidate, bigger
-    return best, h
-
-
 def automatic_derivative(
     f: Callable[[np.ndarray], np.ndarray],
     x: float,
@@ -254,7 +347,7 @@ def automatic_derivative(
     last_side: _Candidate | None = None
     best: _Candidate | None = None
     with np.errstate(all="ignore"):
-        for round_number in range(max_rounds):
+        for _ in range(max_rounds):
             right_points, left_points = x + k * h, x - k * h
             values = f(np.concatenate([right_points, left_points]))
             right, left = values[:m], values[m:]
@@ -301,8 +394,6 @@ def automatic_derivative(
             if candidate is not None and candidate.estimate <= max(
                 _CONVERGED * candidate.rounding, _GOOD_ENOUGH * abs(candidate.value)
             ):
-                if round_number == 0 and candidate.method == "central":
-                    best, h = _grow(f, x, best, h, m)
                 break
             if shrink is None:
                 shrink = 1 / 64  # no convergence at all: the steps are far beyond J's reach

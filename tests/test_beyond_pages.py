@@ -156,6 +156,24 @@ def test_richardson_across_a_pole_is_cut_and_said():
     assert np.nanmin(error) < 1e-10  # J′ = −1e4: the V's bottom, well inside the pole's reach
 
 
+def test_richardson_across_tans_pole_is_found_from_js_own_numbers():
+    # tan at 1.57: the pole at π/2 is 0.000796 away (mpmath), far inside ±1 of the point.
+    at = error_page(["richardson"], f="tan(w)", at="1.57")
+    distance = float(mpmath.pi / 2 - mpmath.mpf(1.57))
+    assert "reach across a pole" in infos(at) and "w ≈ 1.57" in infos(at)
+    named, _ = traces(at)
+    (curve,) = [t for n, t in named.items() if n and n.startswith("Richardson")]
+    eps, error = values(curve["x"]), values(curve["y"])
+    assert np.isnan(error[eps > distance * 1.1]).all()
+    assert np.isfinite(error[eps < distance / 1.1]).any()
+
+
+def test_richardson_leaving_the_domain_says_so():
+    # sqrt at 0.001: steps beyond 0.001 reach w < 0, where √w has no real value.
+    at = error_page(["richardson"], f="sqrt(w)", at="0.001")
+    assert "leave J's domain" in infos(at)
+
+
 def test_overview_backprop_at_zero():
     at = run_page("app_pages/overview.py", f="w^2", at="0")
     assert "dJ/dw = 0   (no ε" in "\n".join(c.value for c in at.code)
