@@ -134,7 +134,18 @@ def test_error_page_draws_the_plot_and_offers_the_csv():
     assert len(at.get("plotly_chart")) == 1
     labels = [button.proto.label for button in at.get("download_button")]
     assert labels == ["Download the sweep as CSV", "Download as a Jupyter notebook"]
-    assert "1e-09" in at.markdown[-1].value or "1e-09" in " ".join(m.value for m in at.markdown)
+    why = " ".join(m.value for m in at.markdown)
+    # w² at 3, forward differences in float64, by hand: truncation C·ε with C = J″/2 = 1; rounding
+    # R/ε with R = u·(|J(3)| + |J(3 + ε)| + |3·J′(3)|) = 2⁻⁵³·36 ≈ 4.0e-15 (DESIGN §4); they
+    # balance at ε = √(R/C) ≈ 6.3e-08 with error 2√(RC) ≈ 1.3e-07.
+    assert "balance at ε ≈ 6.3e-08, where the model's error is about 1.3e-07" in why
+    assert "At the lab's ε = 1e-09: truncation ≈ 1.0e-09, rounding ≈ 4.0e-06" in why
+    # Measured at the grid's ε nearest 1e-9 (10^(−20 + 20·219/399) of 400 from 1e-20 to 1), with
+    # the lab's formula in plain Python.
+    eps = 10 ** (-20 + 20 * 219 / 399)
+    measured = abs(((3 + eps) ** 2 - 9) / eps - 6)
+    assert f"measured at ε = {eps:.2g}: {measured:.1e}" in why
+    assert "rounding, not truncation, decides" in why
 
 
 def test_curve_page_draws_the_curve():

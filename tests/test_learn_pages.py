@@ -63,8 +63,9 @@ def test_exercise_answer_with_a_typo_gets_the_parser_message_and_caret():
     at = open_page("app_pages/exercises.py", exercise="cube")
     at.text_input(key="answer:cube:w^3").set_value("3w^^2")
     at.button[0].click().run()
-    assert at.error and at.code
-    assert "^" in at.code[-1].value
+    assert "'^' cannot follow '^'" in at.error[0].value
+    # The answer, and under it a caret at column 3: the second '^' (counted by hand).
+    assert at.code[-1].value == "3w^^2\n   ^"
 
 
 def test_hints_reveal_the_derivation_one_step_at_a_time():
