@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import statistics
 import sys
 import tempfile
@@ -34,7 +35,7 @@ from load_test import StudentSession, free_port, start_server, stop_server
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("DERIV_CHROMIUM", "/usr/bin/chromium")  # as tests/browser_support.py
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # The overview's two charts (curve, error) have drawn, and the script has finished running.
 DRAWN = """() => {

@@ -4,6 +4,7 @@ Run from the repository root: .venv/bin/python bench/bench_numerics.py
 Prints medians of time.perf_counter over repeated runs (numbers, not pass/fail).
 """
 
+import argparse
 import os
 import statistics
 import sys
@@ -131,7 +132,11 @@ def machine_note() -> str:
     return f"load average {os.getloadavg()[0]:.1f}, 10⁶-step Python loop {loop_ms:.0f} ms"
 
 
-def main():
+def main() -> None:
+    # No options: --help describes the run (and does not start it).
+    argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    ).parse_args()
     grid = default_eps_grid()
     print(machine_note())
     print(

@@ -1,26 +1,21 @@
 """Server-side script time of every page, through AppTest: a run with a function never seen
 before (parse, differentiate, compile, sweep) and a rerun after moving ε (cached: array work only).
 
-Run from the repo root: .venv/bin/python bench/bench_pages.py [repeats]
+Run from the repo root: .venv/bin/python bench/bench_pages.py [--repeats N]
 Targets (median, 2-core machine): new function ≤ 150 ms, ε change ≤ 50 ms.
 """
 
+import argparse
 import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from pages import EXPLORER, open_page  # noqa: E402
 
-PAGES = [
-    "app_pages/overview.py",
-    "app_pages/derivative.py",
-    "app_pages/error.py",
-    "app_pages/curve.py",
-]
 FUNCTIONS = [
     "w^2",
     "1/w^2",
@@ -41,18 +36,21 @@ def timed(run) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def main(repeats: int = 1) -> None:
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--repeats", type=int, default=1, help="rounds over the functions (default 1)"
+    )
+    repeats = parser.parse_args().repeats
     print(
         f"{'page':<22}{'new function ms':>18}{'ε change ms':>14}   (median over "
         f"{len(FUNCTIONS) * repeats} functions)"
     )
-    for page_number, page in enumerate(PAGES):
+    for page_number, page in enumerate(EXPLORER):
         new, moved = [], []
         for r in range(repeats):
             for i, f in enumerate(FUNCTIONS):
-                at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-                at.run()
-                at.switch_page(page).run()
+                at = open_page(page)
                 # A distinct J each time (a new constant term), so that no cache of the app, of
                 # SymPy or of the compiled functions has seen it: the cold path.
                 text = f"{f} + {r * 100 + i + page_number * 1000 + 1}"
@@ -63,4 +61,4 @@ def main(repeats: int = 1) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
+    main()

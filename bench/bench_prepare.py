@@ -7,6 +7,7 @@ compiling J in float64 for the numbers. Target: ≤ 30 ms median for the lab's f
 Run from the repository root: .venv/bin/python bench/bench_prepare.py
 """
 
+import argparse
 import statistics
 import sys
 import time
@@ -40,6 +41,10 @@ def median_ms(action) -> float:
 
 
 def main() -> None:
+    # No options: --help describes the run (and does not start it).
+    argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    ).parse_args()
     warm_up()
     prepare("w^2")  # the first job in each worker pays SymPy's lazy imports
     print(f"{'J':<16}{'parse':>8}{'diff':>8}{'prepare':>10}{'compile':>10}{'total':>8}   ms")

@@ -2,7 +2,8 @@
 
 Prints one line per page and viewport: the number of violating nodes and the rules they break.
 Starts the app itself, or uses a running one with --url. Run before and after a change to the
-layout or the colours; the browser tests assert the same count is 0.
+layout or the colours; the browser tests assert the same count is 0. Chromium is
+$DERIV_CHROMIUM, by default /usr/bin/chromium (tests/browser_support.py).
 """
 
 import argparse

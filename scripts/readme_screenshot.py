@@ -1,6 +1,8 @@
 """Regenerate docs/overview.png, the README's screenshot: the overview page at 1366×768.
 
-Run from the repo root: .venv/bin/python scripts/readme_screenshot.py (needs /usr/bin/chromium).
+Run from the repo root with the dev install (requirements-dev.txt: Playwright):
+.venv/bin/python scripts/readme_screenshot.py. Chromium is $DERIV_CHROMIUM, by default
+/usr/bin/chromium (tests/browser_support.py).
 """
 
 import sys

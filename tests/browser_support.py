@@ -10,7 +10,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium by default; DERIV_CHROMIUM names another build (tests, scripts/, bench/).
+CHROMIUM = os.environ.get("DERIV_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -102,12 +103,19 @@ def open_page(browser, url: str, width: int = 1366, height: int = 768, dark: boo
     page = browser.new_page(
         viewport={"width": width, "height": height}, color_scheme="dark" if dark else "light"
     )
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if _is_app_error(msg) else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    errors = console_errors(page)
     page.goto(url)
     wait_until_idle(page)
     return page, errors
+
+
+def console_errors(page) -> list[str]:
+    """A list that fills with the errors `page` logs and the exceptions it throws from now on
+    (attach it before the page loads to see those of the load)."""
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if _is_app_error(msg) else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
 
 
 def _is_app_error(msg) -> bool:
@@ -115,6 +123,16 @@ def _is_app_error(msg) -> bool:
     it asks there first, gets a 404, and falls back to the root (Streamlit's doing, not ours)."""
     url = (msg.location or {}).get("url", "")
     return msg.type == "error" and not ("/_stcore/" in url and "404" in msg.text)
+
+
+def type_function(page, text: str):
+    """Type `text` into the sidebar's J(w) box and press Enter, as a student does; returns the
+    box once the app has rerun."""
+    box = page.get_by_role("textbox", name="J(w) =")
+    box.fill(text)
+    box.press("Enter")
+    wait_until_idle(page)
+    return box
 
 
 def wait_until_idle(page, timeout_ms: int = 30000):

@@ -1,4 +1,5 @@
-"""Shared test set-up: the repo root on sys.path, and fresh Streamlit caches for every test."""
+"""Shared test set-up: the repo root on sys.path, fresh Streamlit caches for every test, and the
+app and Chromium for the browser tests (tests/browser_support.py)."""
 
 import sys
 from pathlib import Path
@@ -10,10 +11,30 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def clear_streamlit_caches():
-    import streamlit as st
-
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    """Every test starts with empty Streamlit caches, as on a fresh server. Where no test has
+    loaded Streamlit yet there is nothing to clear (and pure derivcore tests never load it)."""
+    streamlit = sys.modules.get("streamlit")
+    if streamlit is not None:
+        streamlit.cache_data.clear()
+        streamlit.cache_resource.clear()
     yield
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    """The app served on a free local port for a module's browser tests; its base URL."""
+    from browser_support import running_app
+
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium driven by Playwright, for a module's browser tests."""
+    from browser_support import chromium
+
+    with chromium() as launched:
+        yield launched

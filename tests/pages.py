@@ -1,4 +1,7 @@
-"""Opening the app's pages in AppTest, shared by the page tests."""
+"""Opening the app's pages in AppTest, and reading what they show, shared by the page tests.
+
+Every test starts with empty Streamlit caches (tests/conftest.py), so a page opened here
+computes what a fresh server would."""
 
 from pathlib import Path
 
@@ -14,6 +17,8 @@ PAGES = {
     "exercises": "app_pages/exercises.py",
     "chain-rule": "app_pages/chain_rule.py",
 }
+# The four pages that explore one function (the others teach from their own examples).
+EXPLORER = ["overview", "derivative", "error", "curve"]
 
 
 def open_page(page: str = "overview", exercise: str | None = None, timeout: float = 60, **query):
@@ -31,6 +36,26 @@ def open_page(page: str = "overview", exercise: str | None = None, timeout: floa
     return at
 
 
+def switch_to(at, page: str):
+    """`at` switched to `page` (a key of PAGES), keeping the sidebar's inputs."""
+    return at.switch_page(PAGES[page]).run()
+
+
 def messages(at) -> str:
     """Every error, warning, info and success box on the page, as one text."""
     return " ".join(m.value for m in [*at.error, *at.warning, *at.info, *at.success])
+
+
+def latex_text(at) -> str:
+    """Every formula on the page (st.latex), as one text."""
+    return " ".join(e.value for e in at.latex)
+
+
+def code_text(at) -> str:
+    """Every code block on the page, one after the other."""
+    return "\n".join(c.value for c in at.code)
+
+
+def markdown_text(at) -> str:
+    """Every Markdown element on the page, as one text."""
+    return " ".join(m.value for m in at.markdown)

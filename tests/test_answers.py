@@ -7,7 +7,7 @@ import pytest
 
 import derivcore.answers as answers
 from derivcore.answers import check_answer
-from derivcore.expressions import parse
+from derivcore.expressions import ExpressionError, parse
 
 LOG_LOSS = "-y*log(a) - (1 - y)*log(1 - a)"
 SQUARED_ERROR = "(w*x + b - y)^2"
@@ -200,15 +200,15 @@ def test_other_variables_are_named_in_the_counterexample():
     assert "d/dw(b + w*x - y) = x" in result.message
 
 
-def test_parse_errors_are_the_parsers_messages():
-    problem = parse("w^2")
-    for text in ("2w+", "", "sine(w)", "2*(w"):
-        result = check_answer(problem, text)
-        try:
-            parse(text, ["w"])
-        except Exception as error:  # the parser's own message and position
-            assert (result.message, result.position) == (error.message, error.position)
-        assert not result.correct
+# Where the caret goes, by hand: under the '+' that ends "2w+", at the start of an empty answer
+# and of the unknown name, and under the '(' that is never closed.
+@pytest.mark.parametrize(("text", "position"), [("2w+", 2), ("", 0), ("sine(w)", 0), ("2*(w", 2)])
+def test_parse_errors_are_the_parsers_messages(text, position):
+    result = check_answer(parse("w^2"), text)
+    with pytest.raises(ExpressionError) as refused:
+        parse(text, ["w"])
+    assert (result.message, result.position) == (refused.value.message, position)
+    assert not result.correct
 
 
 def test_answer_may_only_use_the_problems_variables():

@@ -1,50 +1,11 @@
 """AppTest tests of every page: what a student sees for the lab's examples and for bad input."""
 
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-PAGES = [
-    "app_pages/overview.py",
-    "app_pages/derivative.py",
-    "app_pages/error.py",
-    "app_pages/curve.py",
-]
-
-
-def run_app(page=None, **query):
-    at = AppTest.from_file(APP, default_timeout=30)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def latex_text(at):
-    return " ".join(element.value for element in at.latex)
-
-
-def code_text(at):
-    return "\n".join(element.value for element in at.code)
-
-
-def messages(at):
-    return " ".join(m.value for m in [*at.error, *at.warning, *at.info])
-
-
-@pytest.fixture(autouse=True)
-def _fresh(clear_streamlit_caches):
-    yield
+from pages import EXPLORER, code_text, latex_text, markdown_text, messages, open_page, switch_to
 
 
 def test_default_view_is_the_labs_first_example():
-    at = run_app()
+    at = open_page()
     assert at.text_input(key="f").value == "w^2"
     assert at.text_input(key="at").value == "3"
     assert at.text_input(key="eps").value == "0.001"
@@ -68,7 +29,7 @@ def _check_inverse_square(at):
 
 
 def test_inverse_square_through_the_widgets():
-    at = run_app()
+    at = open_page()
     at.text_input(key="f").set_value("1/w^2").run()
     at.text_input(key="at").set_value("4").run()
     assert not at.exception
@@ -76,14 +37,14 @@ def test_inverse_square_through_the_widgets():
 
 
 def test_inverse_square_through_the_url():
-    at = run_app(f="1/w^2", at="4", eps="1e-3")
+    at = open_page(f="1/w^2", at="4", eps="1e-3")
     assert at.text_input(key="f").value == "1/w^2"
     _check_inverse_square(at)
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", EXPLORER)
 def test_bad_function_shows_a_message_and_keeps_the_text(page):
-    at = run_app(page)
+    at = open_page(page)
     at.text_input(key="f").set_value("sin(w").run()
     assert not at.exception
     assert at.text_input(key="f").value == "sin(w"
@@ -105,7 +66,7 @@ def test_bad_function_shows_a_message_and_keeps_the_text(page):
     ],
 )
 def test_bad_numbers_show_a_message(key, value, words):
-    at = run_app()
+    at = open_page()
     at.text_input(key=key).set_value(value).run()
     assert not at.exception
     assert words.lower() in messages(at).lower()
@@ -118,27 +79,38 @@ def test_bad_numbers_show_a_message(key, value, words):
     ("f", "at_", "words"), [("1/w", "0", "not defined"), ("log(w)", "-1", "not")]
 )
 def test_points_outside_the_domain_are_explained(f, at_, words):
-    at = run_app(f=f, at=at_)
+    at = open_page(f=f, at=at_)
     assert words in messages(at)
 
 
 def test_derivative_page_table_matches_the_labs_subs_calls():
-    at = run_app("app_pages/derivative.py")
+    at = open_page("derivative")
     table = at.dataframe[0].value
     # dJ/dw = 2w at 2, 3, -3 is 4, 6, -6 (the lab's In [7] to In [9]).
     assert list(table.iloc[:, 1]) == ["4", "6", "-6"]
 
 
 def test_error_page_draws_the_plot_and_offers_the_csv():
-    at = run_app("app_pages/error.py")
+    at = open_page("error")
     assert len(at.get("plotly_chart")) == 1
     labels = [button.proto.label for button in at.get("download_button")]
     assert labels == ["Download the sweep as CSV", "Download as a Jupyter notebook"]
-    assert "1e-09" in at.markdown[-1].value or "1e-09" in " ".join(m.value for m in at.markdown)
+    why = markdown_text(at)
+    # w² at 3, forward differences in float64, by hand: truncation C·ε with C = J″/2 = 1; rounding
+    # R/ε with R = u·(|J(3)| + |J(3 + ε)| + |3·J′(3)|) = 2⁻⁵³·36 ≈ 4.0e-15 (DESIGN §4); they
+    # balance at ε = √(R/C) ≈ 6.3e-08 with error 2√(RC) ≈ 1.3e-07.
+    assert "balance at ε ≈ 6.3e-08, where the model's error is about 1.3e-07" in why
+    assert "At the lab's ε = 1e-09: truncation ≈ 1.0e-09, rounding ≈ 4.0e-06" in why
+    # Measured at the grid's ε nearest 1e-9 (10^(−20 + 20·219/399) of 400 from 1e-20 to 1), with
+    # the lab's formula in plain Python.
+    eps = 10 ** (-20 + 20 * 219 / 399)
+    measured = abs(((3 + eps) ** 2 - 9) / eps - 6)
+    assert f"measured at ε = {eps:.2g}: {measured:.1e}" in why
+    assert "rounding, not truncation, decides" in why
 
 
 def test_curve_page_draws_the_curve():
-    at = run_app("app_pages/curve.py")
+    at = open_page("curve")
     assert len(at.get("plotly_chart")) == 1
 
 
@@ -171,16 +143,14 @@ FUNCTIONS = [
 @pytest.mark.parametrize("f", FUNCTIONS)
 @pytest.mark.parametrize("point", ["3", "0", "-1", "pi/2"])
 def test_every_page_renders_for_many_functions_and_points(f, point):
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.query_params.update(f=f, at=point)
-    at.run()
-    for page in PAGES:
-        at.switch_page(page).run()
+    at = open_page(f=f, at=point)
+    for page in EXPLORER:
+        switch_to(at, page)
         assert not at.exception, (f, point, page, [e.value for e in at.exception])
 
 
 def test_moving_eps_by_decades_sets_the_step_and_the_nudge():
-    at = run_app()
+    at = open_page()
     at.select_slider(key="eps_decade").set_value("1e-9").run()
     assert not at.exception
     assert at.text_input(key="eps").value == "1e-9"
@@ -192,7 +162,7 @@ def test_moving_eps_by_decades_sets_the_step_and_the_nudge():
 
 
 def test_several_variables_offer_the_variable_and_the_others_values():
-    at = run_app(f="(w*x + b - y)^2", at="2")
+    at = open_page(f="(w*x + b - y)^2", at="2")
     assert at.selectbox(key="var").value == "w"
     for name in ("b", "x", "y"):
         assert at.text_input(key=f"value_{name}").value == "1"
@@ -205,12 +175,12 @@ def test_several_variables_offer_the_variable_and_the_others_values():
 
 
 def test_a_bad_value_of_another_variable_keeps_the_formulas():
-    at = run_app(f="w*x", at="2", value_x="oops")
+    at = open_page(f="w*x", at="2", value_x="oops")
     assert "value of x" in messages(at).lower()
     assert at.text_input(key="value_x").value == "oops"
     assert "w x" in latex_text(at)  # J is still shown
-    for page in [*PAGES, "app_pages/chain_rule.py", "app_pages/exercises.py"]:
-        at.switch_page(page).run()
+    for page in [*EXPLORER, "chain-rule", "exercises"]:
+        switch_to(at, page)
         assert not at.exception, page
         assert "value of x" in messages(at).lower()
 
@@ -239,9 +209,7 @@ HOSTILE = [
     "query", HOSTILE, ids=lambda q: "&".join(f"{k}={v[:20]}" for k, v in q.items())
 )
 def test_hostile_urls_never_show_a_traceback(query):
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.query_params.update(query)
-    at.run()
-    for page in [*PAGES, "app_pages/chain_rule.py", "app_pages/exercises.py"]:
-        at.switch_page(page).run()
+    at = open_page(**query)
+    for page in [*EXPLORER, "chain-rule", "exercises"]:
+        switch_to(at, page)
         assert not at.exception, (query, page)

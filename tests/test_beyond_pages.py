@@ -3,30 +3,13 @@
 import base64
 import json
 import math
-from pathlib import Path
 
 import mpmath
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
+from pages import code_text, latex_text, markdown_text, open_page
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 ALL = ["autodiff", "richardson", "richardson_tableau", "auto_step"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh(clear_streamlit_caches):
-    yield
-
-
-def run_page(page, **query):
-    at = AppTest.from_file(APP, default_timeout=30)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def traces(at, index=0):
@@ -46,7 +29,7 @@ def infos(at):
 
 
 def error_page(methods, dtypes=("float64",), schemes=("forward",), **query):
-    at = run_page("app_pages/error.py", **query)
+    at = open_page("error", **query)
     at.multiselect(key="schemes").set_value(list(schemes)).run()
     at.multiselect(key="dtypes").set_value(list(dtypes)).run()
     at.multiselect(key="beyond").set_value(methods).run()
@@ -71,7 +54,7 @@ def test_error_page_draws_every_method_beyond_the_v():
     assert auto["y"][0] < 1e-14
     assert layout["yaxis"]["range"][0] <= math.log10(auto["y"][0])
     assert "Richardson's tableau" in " ".join(c.value for c in at.caption)
-    assert "one backward pass" in " ".join(m.value for m in at.markdown)
+    assert "one backward pass" in markdown_text(at)
 
 
 def test_float16_overflow_in_backprop_is_named():
@@ -95,48 +78,48 @@ def test_backprop_at_a_kink_says_it_does_not_apply():
 
 
 def test_overview_shows_backprop_next_to_the_nudge():
-    at = run_page("app_pages/overview.py")
-    code = "\n".join(c.value for c in at.code)
+    at = open_page("overview")
+    code = code_text(at)
     assert "dJ/dw = 6   (no ε" in code  # 2w at 3, exact in float64
     assert "|backprop - J'(3)| = 0" in code
     assert len(at.get("download_button")) == 1
 
 
 def test_overview_backprop_at_a_kink_explains_why_not():
-    at = run_page("app_pages/overview.py", f="relu(w)", at="0")
+    at = open_page("overview", f="relu(w)", at="0")
     assert "No backprop here" in infos(at)
 
 
 def test_chain_rule_gradient_check_uses_the_sidebars_eps():
-    at = run_page("app_pages/chain_rule.py", f="sin(w)", at="1", eps="0.1")
+    at = open_page("chain-rule", f="sin(w)", at="1", eps="0.1")
     row = at.dataframe[-1].value.iloc[0]
     # (sin(1.1) − sin(0.9))/0.2 = cos(1)·sin(0.1)/0.1: relative difference 1 − sin(0.1)/0.1.
     expected = 1 - mpmath.sin(0.1) / mpmath.mpf(0.1)
     assert float(row["relative difference"]) == pytest.approx(float(expected), rel=0.05)
     assert row["passes (< 1e-7)"] == "no"
-    at = run_page("app_pages/chain_rule.py", f="sin(w)", at="1", eps="1e-5")
+    at = open_page("chain-rule", f="sin(w)", at="1", eps="1e-5")
     assert at.dataframe[-1].value.iloc[0]["passes (< 1e-7)"] == "yes"
     assert len(at.get("download_button")) == 1
 
 
 def test_curve_page_taylor_view():
-    at = run_page("app_pages/curve.py", f="exp(w)", at="0")
+    at = open_page("curve", f="exp(w)", at="0")
     at.radio(key="taylor_order").set_value("2").run()
     assert not at.exception
-    latex = " ".join(e.value for e in at.latex)
+    latex = latex_text(at)
     assert r"T_{2}(w) = 1 + 1\,w + 0.5\,w^{2}" in latex
     named, _ = traces(at)
     (taylor,) = [t for n, t in named.items() if n and n.startswith("Taylor polynomial T₂")]
     assert taylor["fill"] == "tonexty"
-    assert "C = J″/2 = 0.5" in " ".join(m.value for m in at.markdown)
+    assert "C = J″/2 = 0.5" in markdown_text(at)
 
 
 def test_curve_page_says_where_the_taylor_polynomial_does_not_exist():
-    at = run_page("app_pages/curve.py", f="w*abs(w)", at="0")
+    at = open_page("curve", f="w*abs(w)", at="0")
     at.radio(key="taylor_order").set_value("3").run()
     assert "From order 2 on there is no Taylor polynomial" in infos(at)
     at.radio(key="taylor_order").set_value("1").run()
-    assert "T_{1}(w)" in " ".join(e.value for e in at.latex)
+    assert "T_{1}(w)" in latex_text(at)
 
 
 def test_error_page_offers_the_notebook():
@@ -175,5 +158,5 @@ def test_richardson_leaving_the_domain_says_so():
 
 
 def test_overview_backprop_at_zero():
-    at = run_page("app_pages/overview.py", f="w^2", at="0")
-    assert "dJ/dw = 0   (no ε" in "\n".join(c.value for c in at.code)
+    at = open_page("overview", f="w^2", at="0")
+    assert "dJ/dw = 0   (no ε" in code_text(at)

@@ -3,36 +3,20 @@ time limit (2 s) plus a small margin, the rest of the page still shows, and the 
 serving."""
 
 import time
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from pages import open_page
 
 from derivcore.bounded import default_timeout
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 MARGIN = 2.0  # seconds for the script run itself and a busy shared machine
-
-
-@pytest.fixture(autouse=True)
-def _fresh(clear_streamlit_caches):
-    yield
-
-
-def derivative_page(f):
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["f"] = f
-    at.run()
-    at.switch_page("app_pages/derivative.py").run()
-    assert not at.exception
-    return at
 
 
 @pytest.mark.parametrize(
     "f", ["tan(tan(tan(tan(w))))", "1/(1 + exp(-w^3*sin(w)))", "exp(sin(w)^2)*tan(cos(w^3))"]
 )
 def test_a_tenth_derivative_too_hard_to_compute_is_stopped_in_time(f):
-    at = derivative_page(f)
+    at = open_page("derivative", f=f)
     start = time.monotonic()
     at.slider(key="order").set_value(10).run()
     elapsed = time.monotonic() - start
@@ -45,6 +29,6 @@ def test_a_tenth_derivative_too_hard_to_compute_is_stopped_in_time(f):
 
 
 def test_the_app_keeps_serving_after_a_timeout():
-    derivative_page("tan(tan(tan(tan(w))))").slider(key="order").set_value(10).run()
-    at = derivative_page("w^3")
+    open_page("derivative", f="tan(tan(tan(tan(w))))").slider(key="order").set_value(10).run()
+    at = open_page("derivative", f="w^3")
     assert any("3 w^{2}" in latex.value for latex in at.latex)

@@ -6,7 +6,7 @@ Screenshots land in tests/screenshots/ for a person to look at."""
 from pathlib import Path
 
 import pytest
-from browser_support import chromium, open_page, running_app, wait_until_idle
+from browser_support import console_errors, open_page, type_function, wait_until_idle
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -23,18 +23,6 @@ VIEWS = [
     ("exercises", "/exercises?exercise=sigmoid", 0),
     ("chain-rule", "/chain-rule?f=(w*x%2Bb-y)%5E2&at=-2&value_x=2&value_b=8&value_y=1", 0),
 ]
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def check_page(page, errors, charts: int):
@@ -75,10 +63,7 @@ def test_page_draws_without_errors(browser, app_url, name, path, charts):
 def test_typing_a_bad_function_shows_a_message_and_keeps_the_text(browser, app_url):
     page, errors = open_page(browser, app_url + "/")
     try:
-        box = page.get_by_role("textbox", name="J(w) =")
-        box.fill("sin(w")
-        box.press("Enter")
-        wait_until_idle(page)
+        box = type_function(page, "sin(w")
         assert box.input_value() == "sin(w"
         assert "never closed" in page.locator('[data-testid="stAlert"]').first.inner_text()
         assert page.locator('[data-testid="stException"]').count() == 0
@@ -90,7 +75,10 @@ def test_typing_a_bad_function_shows_a_message_and_keeps_the_text(browser, app_u
 
 
 def test_a_lab_example_opens_in_the_explorer_with_its_inputs(browser, app_url):
-    page, errors = open_page(browser, app_url + "/lab")
+    page, _ = open_page(browser, app_url + "/lab")
+    explorer_errors = []
+    # The explorer opens in a new tab: listen to it from its first moment, before it loads.
+    page.context.on("page", lambda tab: explorer_errors.append(console_errors(tab)))
     try:
         with page.context.expect_page() as opened:
             page.get_by_text("Open this example in the explorer").nth(5).click()
@@ -101,6 +89,6 @@ def test_a_lab_example_opens_in_the_explorer_with_its_inputs(browser, app_url):
         # The lab's own printout for its exercise, now on the overview.
         assert "-0.031238285155041345" in explorer.content()
         explorer.close()
-        assert not errors, errors
+        assert explorer_errors == [[]], explorer_errors
     finally:
         page.close()

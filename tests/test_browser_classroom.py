@@ -10,10 +10,8 @@ from browser_support import (
     A11Y_PAGES,
     VIEWPORTS,
     axe_violations,
-    chromium,
     open_page,
-    running_app,
-    wait_until_idle,
+    type_function,
 )
 
 from derivcore.plot_theme import contrast_ratio
@@ -32,18 +30,6 @@ _PLOT_TEXT = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart
 def _hex(css: str) -> str:
     r, g, b = (int(v) for v in re.findall(r"\d+", css)[:3])
     return f"#{r:02X}{g:02X}{b:02X}"
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def _summary(violations):
@@ -97,10 +83,7 @@ def test_plot_text_is_readable_and_plots_follow_the_theme(browser, app_url, path
 def test_a_product_hint_is_rendered_as_text_not_markdown(browser, app_url):
     page, errors = open_page(browser, app_url + "/")
     try:
-        box = page.get_by_role("textbox", name="J(w) =")
-        box.fill("abc")
-        box.press("Enter")
-        wait_until_idle(page)
+        type_function(page, "abc")
         alert = page.locator('[data-testid="stAlert"]').first
         assert "write a*b*c" in alert.inner_text()
         assert alert.locator("em").count() == 0
@@ -113,10 +96,7 @@ def test_a_long_pasted_formula_is_kept_and_its_length_explained(browser, app_url
     page, errors = open_page(browser, app_url + "/")
     try:
         formula = "w^2+" * 80 + "w"
-        box = page.get_by_role("textbox", name="J(w) =")
-        box.fill(formula)
-        box.press("Enter")
-        wait_until_idle(page)
+        box = type_function(page, formula)
         assert box.input_value() == formula
         assert "at most 300" in page.locator('[data-testid="stAlert"]').first.inner_text()
         assert not errors, errors

@@ -63,14 +63,11 @@ def test_the_curve_sentence_where_j_is_undefined():
     assert "J is not defined" in text and "no tangent" in text
 
 
-def test_the_overview_describes_its_charts_on_request(clear_streamlit_caches):
-    from pathlib import Path
+def test_the_overview_describes_its_charts_on_request():
+    from pages import open_page  # loads Streamlit, which the other tests here do not need
 
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"))
-    at.run(timeout=30)
+    at = open_page()
     assert not at.text  # the sentences are for screen readers until asked for
-    at.toggle(key="describe:error").set_value(True).run(timeout=30)
+    at.toggle(key="describe:error").set_value(True).run()
     assert "then rises to 6 below ε = 2e-16" in at.text[0].value
     assert not at.exception

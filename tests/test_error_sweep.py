@@ -2,6 +2,7 @@
 
 import math
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import mpmath
 import numpy as np
@@ -339,19 +340,18 @@ def test_default_grid():
 
 def test_a_shared_sweep_gives_the_same_answers_from_several_threads():
     sweep = error_sweep(sympy.tanh(w), "w", 0.3, GRID, SCHEMES, ["float64", "float32"])
-    results = []
+    start = threading.Barrier(3)
 
     def work():
-        results.append(
-            [sweep.exact_arithmetic_error(s) for s in SCHEMES]
-            + [sweep.model(s, "float32").best_eps for s in SCHEMES]
-        )
+        start.wait()  # all three ask for the lazily computed parts at once
+        return [sweep.exact_arithmetic_error(s) for s in SCHEMES] + [
+            sweep.model(s, "float32").best_eps for s in SCHEMES
+        ]
 
-    threads = [threading.Thread(target=work) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        futures = [pool.submit(work) for _ in range(3)]
+    # .result() raises a thread's exception here: a crashing thread fails the test.
+    results = [future.result(timeout=60) for future in futures]
     fresh = error_sweep(sympy.tanh(w), "w", 0.3, GRID, SCHEMES, ["float64", "float32"])
     expected = [fresh.exact_arithmetic_error(s) for s in SCHEMES] + [
         fresh.model(s, "float32").best_eps for s in SCHEMES

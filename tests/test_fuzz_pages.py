@@ -23,9 +23,7 @@ def _server_started():
 
 
 @pytest.mark.parametrize("query", cases(SEED, COUNT), ids=lambda q: f"{q['f']}@{q['at']}")
-def test_generated_input_never_shows_an_exception_and_finishes_in_time(
-    query, clear_streamlit_caches
-):
+def test_generated_input_never_shows_an_exception_and_finishes_in_time(query):
     for page in PAGES:
         start = time.monotonic()
         open_page(page, **query)  # asserts that no run showed an exception box

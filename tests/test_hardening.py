@@ -41,11 +41,6 @@ def _server_started():
     open_page("overview")
 
 
-@pytest.fixture(autouse=True)
-def _fresh(clear_streamlit_caches):
-    yield
-
-
 @pytest.mark.parametrize("query", HOSTILE, ids=lambda q: "@".join(q.values()))
 def test_hostile_input_finishes_on_every_page_within_the_budget(query):
     for page in PAGES:

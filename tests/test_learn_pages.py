@@ -1,35 +1,11 @@
 """AppTest tests of the learning pages: the lab walkthrough, exercises and the chain rule."""
 
-from pathlib import Path
-
-import pytest
-from streamlit.testing.v1 import AppTest
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-@pytest.fixture(autouse=True)
-def _fresh(clear_streamlit_caches):
-    yield
-
-
-def open_page(page, exercise=None, **query):
-    """The app opened with `query` (the sidebar's URL parameters), switched to `page`, and the
-    exercise picked in its box (AppTest cannot open another page than the default one with its
-    own parameters: a page switch drops them; the browser test opens ?exercise= links)."""
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.query_params.update(query)
-    at.run()
-    at.switch_page(page).run()
-    if exercise:
-        at.selectbox(key="exercise").set_value(exercise).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+from pages import code_text, open_page
 
 
 def test_lab_page_shows_pythons_real_output_and_the_labs_mistakes():
-    at = open_page("app_pages/lab.py")
-    printed = "\n".join(c.value for c in at.code)
+    at = open_page("lab")
+    printed = code_text(at)
     # Python's own output for the lab's cells (run by hand: python3 -c "print(...)").
     assert "J = 9, J_epsilon = 9.006001, dJ_dw == k = 6.001000" in printed
     assert "dJ_dw == k = 6.000000496442226" in printed
@@ -43,7 +19,7 @@ def test_lab_page_shows_pythons_real_output_and_the_labs_mistakes():
 
 
 def test_exercise_links_to_the_explorer_at_its_point_and_values():
-    at = open_page("app_pages/exercises.py", exercise="log-loss")
+    at = open_page("exercises", exercise="log-loss")
     [link] = at.get("link_button")
     # J = −y·log a − (1 − y)·log(1 − a) by a, at a = 0.25 with y = 1: the bank's own data
     assert link.proto.label == "Explore J at a = 0.25"
@@ -52,7 +28,7 @@ def test_exercise_links_to_the_explorer_at_its_point_and_values():
 
 
 def test_exercise_accepts_a_differently_written_answer_and_counts_it():
-    at = open_page("app_pages/exercises.py", exercise="cube")
+    at = open_page("exercises", exercise="cube")
     at.text_input(key="answer:cube:w^3").set_value("3 w²")
     at.button[0].click().run()
     assert [s.value for s in at.success] == ["Correct!"]
@@ -60,7 +36,7 @@ def test_exercise_accepts_a_differently_written_answer_and_counts_it():
 
 
 def test_exercise_names_the_slip_and_a_point_where_answers_differ():
-    at = open_page("app_pages/exercises.py", exercise="cube")
+    at = open_page("exercises", exercise="cube")
     at.text_input(key="answer:cube:w^3").set_value("3w^3")
     at.button[0].click().run()
     message = at.error[0].value
@@ -69,15 +45,16 @@ def test_exercise_names_the_slip_and_a_point_where_answers_differ():
 
 
 def test_exercise_answer_with_a_typo_gets_the_parser_message_and_caret():
-    at = open_page("app_pages/exercises.py", exercise="cube")
+    at = open_page("exercises", exercise="cube")
     at.text_input(key="answer:cube:w^3").set_value("3w^^2")
     at.button[0].click().run()
-    assert at.error and at.code
-    assert "^" in at.code[-1].value
+    assert "'^' cannot follow '^'" in at.error[0].value
+    # The answer, and under it a caret at column 3: the second '^' (counted by hand).
+    assert at.code[-1].value == "3w^^2\n   ^"
 
 
 def test_hints_reveal_the_derivation_one_step_at_a_time():
-    at = open_page("app_pages/exercises.py", exercise="sine-of-square")
+    at = open_page("exercises", exercise="sine-of-square")
     before = len(at.latex)
     hint = next(b for b in at.button if b.label.startswith("Hint"))
     hint.click().run()
@@ -88,13 +65,13 @@ def test_hints_reveal_the_derivation_one_step_at_a_time():
 
 
 def test_custom_exercise_uses_the_sidebar_function():
-    at = open_page("app_pages/exercises.py", exercise="custom", f="w^4")
+    at = open_page("exercises", exercise="custom", f="w^4")
     assert "w^{4}" in at.latex[0].value
 
 
 def test_chain_rule_page_for_the_course_example():
     # J = (2 + 3w)^2 at w = 1: J = 25, dJ/dw = 2·5·3 = 30 (by hand).
-    at = open_page("app_pages/chain_rule.py", f="(2 + 3w)^2", at="1")
+    at = open_page("chain-rule", f="(2 + 3w)^2", at="1")
     assert "= 30" in at.latex[0].value
     table = at.dataframe[0].value
     assert list(table["variable"]) == ["w"]
@@ -103,7 +80,7 @@ def test_chain_rule_page_for_the_course_example():
 
 
 def test_chain_rule_preset_fills_the_sidebar():
-    at = open_page("app_pages/chain_rule.py")
+    at = open_page("chain-rule")
     preset = next(b for b in at.button if b.label.startswith("Squared error"))
     preset.click().run()
     assert not at.exception
@@ -117,7 +94,7 @@ def test_chain_rule_preset_fills_the_sidebar():
 def test_chain_rule_nudge_uses_the_sidebars_eps():
     # J = (2 + 3w)² at w = 1, ε = 0.01: J = 25, J(1.01) = (5.03)² = 25.3009 and
     # ΔJ/ε = 30.09 (by hand), not the ε = 1e-6 the check once used whatever the sidebar said.
-    at = open_page("app_pages/chain_rule.py", f="(2 + 3w)^2", at="1", eps="0.01")
-    printed = "\n".join(c.value for c in at.code)
+    at = open_page("chain-rule", f="(2 + 3w)^2", at="1", eps="0.01")
+    printed = code_text(at)
     assert "(ε = 0.01)" in printed
     assert f"ΔJ/ε       = {((2 + 3 * 1.01) ** 2 - 25) / 0.01!r}" in printed

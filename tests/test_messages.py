@@ -1,19 +1,10 @@
 """Messages reach the student as text: escaping for Markdown, the caret's excerpt, the limits,
 and labels that follow J's variables (AppTest; the browser test checks the rendered text)."""
 
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
+from pages import open_page
 
 from ui.messages import caret_excerpt, plain
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-@pytest.fixture(autouse=True)
-def _fresh(clear_streamlit_caches):
-    yield
 
 
 @pytest.mark.parametrize(
@@ -54,29 +45,21 @@ def test_caret_excerpt_at_the_end_of_a_long_text():
     assert column == 20
 
 
-def run_app(**query):
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.query_params.update(query)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def test_an_over_long_formula_from_a_link_is_kept_and_the_limit_is_named():
     formula = "w^2+" * 80 + "w"  # 321 characters, none of them a trailing '+'
-    at = run_app(f=formula)
+    at = open_page(f=formula)
     assert at.text_input(key="f").value == formula
     message = at.error[0].value
     assert "too long" in message and "321 characters" in message and "300" in message
 
 
 def test_a_product_hint_is_shown_as_text():
-    at = run_app(f="abc")
+    at = open_page(f="abc")
     assert r"a\*b\*c" in at.error[0].value
 
 
 def test_the_point_box_does_not_suggest_a_product():
-    at = run_app(at="ab")
+    at = open_page(at="ab")
     message = " ".join(e.value for e in at.error)
     assert "number" in message and "product" not in message
 
@@ -85,12 +68,12 @@ def test_the_point_box_does_not_suggest_a_product():
     ("formula", "label"), [("w^2", "J(w) ="), ("x^2 + 1", "J(x) ="), ("w*x + b", "J(b, w, x) =")]
 )
 def test_the_function_label_names_js_variables(formula, label):
-    at = run_app(f=formula)
+    at = open_page(f=formula)
     assert at.text_input(key="f").label == label
 
 
 def test_the_function_label_follows_an_edit():
-    at = run_app()
+    at = open_page()
     at.text_input(key="f").set_value("sin(t)").run()
     assert at.text_input(key="f").label == "J(t) ="
     assert at.text_input(key="at").label == "Point t ="

@@ -1,22 +1,19 @@
 """The downloaded notebook, executed in a real Jupyter kernel, prints what the page shows."""
 
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from streamlit.testing.v1 import AppTest
+from pages import code_text, open_page
 
 from derivcore.expressions import parse
 from derivcore.graph import computation_graph
 from derivcore.notebook import lab_notebook
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
 
 @pytest.fixture(autouse=True)
-def _fresh(clear_streamlit_caches, monkeypatch):
+def _no_matplotlib_backend(monkeypatch):
     # Importing streamlit sets MPLBACKEND=Agg; a student's kernel has no such setting and shows
     # the plot inline.
     monkeypatch.delenv("MPLBACKEND", raising=False)
@@ -24,12 +21,8 @@ def _fresh(clear_streamlit_caches, monkeypatch):
 
 
 def _page_k_and_derivative(**query):
-    at = AppTest.from_file(APP, default_timeout=30)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception
-    code = "\n".join(element.value for element in at.code)
+    at = open_page(**query)
+    code = code_text(at)
     k = float(re.search(r"^k = .* = (\S+)$", code, re.MULTILINE).group(1))
     (value,) = [e.value for e in at.latex if "J'(" in e.value]
     derivative = float(re.search(r"(-?[\d.]+(?:e-?\d+)?)\s*\$*\s*$", value).group(1))

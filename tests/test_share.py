@@ -2,14 +2,11 @@
 presentation mode lives in the URL."""
 
 import subprocess
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from pages import open_page
 
 from derivcore.share import qr_png, view_link
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 def decode(png: bytes, tmp_path) -> str:
@@ -47,13 +44,8 @@ def test_the_qr_code_is_big_enough_for_a_lecture_hall():
     assert width >= 330
 
 
-def test_the_share_panel_shows_the_link_of_the_view_and_presentation_mode(
-    clear_streamlit_caches, tmp_path
-):
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.query_params.update({"f": "1/w^2", "at": "4", "present": "true"})
-    at.run()
-    assert not at.exception
+def test_the_share_panel_shows_the_link_of_the_view_and_presentation_mode(tmp_path):
+    at = open_page(f="1/w^2", at="4", present="true")
     assert at.toggle(key="present").value is True
     link = next(m.value for m in at.markdown if m.value.startswith("[http"))
     assert "f=1%2Fw%5E2" in link and "at=4" in link and "present=true" in link

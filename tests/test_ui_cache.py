@@ -27,7 +27,7 @@ def counting_cached(outcomes):
     return work, calls
 
 
-def test_a_busy_server_is_tried_again_on_the_next_run(clear_streamlit_caches):
+def test_a_busy_server_is_tried_again_on_the_next_run():
     work, calls = counting_cached([WorkTimeout("The server is busy.", busy=True), "2 w"])
     assert work("w^2") == (None, "The server is busy.")
     assert work("w^2") == ("2 w", None)
@@ -35,7 +35,7 @@ def test_a_busy_server_is_tried_again_on_the_next_run(clear_streamlit_caches):
     assert calls == ["w^2", "w^2"]
 
 
-def test_work_that_overran_its_limit_is_remembered(clear_streamlit_caches):
+def test_work_that_overran_its_limit_is_remembered():
     work, calls = counting_cached([WorkTimeout("This took longer than 2 s.")])
     assert work("tan(tan(w))") == (None, "This took longer than 2 s.")
     assert work("tan(tan(w))") == (None, "This took longer than 2 s.")

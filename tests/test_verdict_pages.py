@@ -19,11 +19,6 @@ SINGULAR = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _fresh(clear_streamlit_caches):
-    yield
-
-
 @pytest.mark.parametrize(("f", "at", "reason", "note"), SINGULAR)
 @pytest.mark.parametrize("page", ["overview", "error", "curve", "chain-rule"])
 def test_every_page_gives_the_same_verdict_and_labels_the_float(page, f, at, reason, note):
