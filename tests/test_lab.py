@@ -133,9 +133,9 @@ def test_explorer_links_carry_the_examples_inputs():
     link = example_link(square.function, {square.var: square.point}, square.eps)
     assert link == "./?f=w%5E2&at=3&eps=0.001"
     assert "eps=1e-09" in example_link(small.function, {small.var: small.point}, small.eps)
-    # the other variables of a chain-rule preset go to their own boxes
+    # the other variables go to their own boxes, and the link names the one to differentiate by
     assert example_link("(w*x + b)^2", {"w": -2, "x": 2, "b": 8}) == (
-        "./?f=%28w%2Ax+%2B+b%29%5E2&at=-2&value_x=2&value_b=8"
+        "./?f=%28w%2Ax+%2B+b%29%5E2&at=-2&value_x=2&value_b=8&var=w"
     )
 
 
