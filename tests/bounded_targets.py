@@ -4,10 +4,12 @@ Workers unpickle a function by module and name, so test helpers cannot live in t
 (pytest imports it under a name the workers would not find the same way) or be lambdas.
 """
 
+import contextlib
 import os
+import threading
 import time
 
-from derivcore.bounded import run_bounded
+from derivcore.bounded import _get_pool, run_bounded
 
 
 class TwoArgumentError(Exception):
@@ -68,3 +70,21 @@ def report_pid_then_sleep(path, seconds):
         file.write(str(os.getpid()))
     time.sleep(seconds)
     return seconds
+
+
+@contextlib.contextmanager
+def every_worker_busy(seconds: float):
+    """Every worker of the pool sleeps for `seconds` while the block runs (a saturated server);
+    on leaving, the block waits until they are free again."""
+    sleepers = [
+        threading.Thread(target=run_bounded, args=(sleep_for, seconds), kwargs={"timeout": 10})
+        for _ in range(_get_pool().size)
+    ]
+    for thread in sleepers:
+        thread.start()
+    time.sleep(0.3)  # let them take every worker
+    try:
+        yield
+    finally:
+        for thread in sleepers:
+            thread.join()

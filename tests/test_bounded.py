@@ -134,20 +134,10 @@ def test_concurrent_calls_from_many_threads_all_get_their_own_results():
 
 
 def test_waiting_for_a_free_worker_counts_against_the_limit():
-    from derivcore.bounded import _get_pool
-
-    busy = [
-        threading.Thread(target=run_bounded, args=(targets.sleep_for, 1.5), kwargs={"timeout": 5})
-        for _ in range(_get_pool().size)
-    ]
-    for thread in busy:
-        thread.start()
-    time.sleep(0.2)  # let them take every worker
-    error, seconds = stopped_after(targets.add, 1, 2, timeout=0.3)
+    with targets.every_worker_busy(1.5):
+        error, seconds = stopped_after(targets.add, 1, 2, timeout=0.3)
     assert seconds < 0.3 + MARGIN
     assert "busy" in error.message
-    for thread in busy:
-        thread.join()
     assert run_bounded(targets.add, 1, 2) == 3
 
 

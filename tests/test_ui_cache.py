@@ -1,13 +1,11 @@
 """Shared caches remember failures that belong to the input, never a busy server."""
 
-import threading
-import time
 
 import bounded_targets as targets
 import streamlit as st
 import sympy
 
-from derivcore.bounded import WorkTimeout, _get_pool, run_bounded
+from derivcore.bounded import WorkTimeout
 from derivcore.prepared import prepare
 from ui.cache import _busy_is_not_cached, _failure, exact_derivative
 
@@ -51,16 +49,8 @@ def test_exact_derivative_during_a_busy_spell_then_the_value(clear_streamlit_cac
     def exact():
         return exact_derivative(function, ("w^2", "w", ()), "3", point, {})
 
-    sleepers = [
-        threading.Thread(target=run_bounded, args=(targets.sleep_for, 3.0), kwargs={"timeout": 8})
-        for _ in range(_get_pool().size)
-    ]
-    for thread in sleepers:
-        thread.start()
-    time.sleep(0.5)  # let them take every worker
-    during = exact()
-    for thread in sleepers:
-        thread.join()
+    with targets.every_worker_busy(3.0):
+        during = exact()
     assert not during.defined and "busy" in during.message
     after = exact()
     assert after.defined and after.exact == 6  # d/dw w² = 2w, at 3: 6
