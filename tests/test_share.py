@@ -52,6 +52,7 @@ def test_the_share_panel_shows_the_link_of_the_view_and_presentation_mode(
 ):
     at = AppTest.from_file(APP, default_timeout=30)
     at.query_params.update({"f": "1/w^2", "at": "4", "present": "true"})
+    at.session_state["share_open"] = True  # the student opened "Share this view"
     at.run()
     assert not at.exception
     assert at.toggle(key="present").value is True
