@@ -130,7 +130,7 @@ st.markdown(error_explanation(sweep, inputs.eps))
 
 st.download_button(
     "Download the sweep as CSV",
-    data=sweep_to_csv(sweep),
+    data=lambda: sweep_to_csv(sweep),  # written when clicked, not on every rerun
     file_name="error_sweep.csv",
     mime="text/csv",
     key="download_csv",

@@ -3,9 +3,8 @@ and where the lab is wrong or misleading."""
 
 import streamlit as st
 
-from derivcore.expressions import parse
 from derivcore.lab import LAB_EXAMPLES, lab_arithmetic
-from derivcore.symbolic import to_latex
+from ui.lab_view import example_latex
 from ui.sidebar import example_link
 
 st.title("The lab, step by step")
@@ -28,12 +27,10 @@ for example in LAB_EXAMPLES:
             st.caption(f"The lab's text shows: `{example.lab_line}`")
     with symbolic:
         st.markdown("**SymPy's `diff`, then `subs`**")
-        st.latex(
-            rf"J(w) = {to_latex(parse(example.function))},\qquad "
-            rf"\frac{{dJ}}{{dw}} = {to_latex(parse(example.derivative))}"
-        )
-        for point, value in example.lab_subs:
-            st.latex(rf"\frac{{dJ}}{{dw}}\Big|_{{w = {point}}} = {to_latex(parse(value))}")
+        formula, at_points = example_latex(example)
+        st.latex(formula)
+        for line in at_points:
+            st.latex(line)
         # A real link (new tab, new session): st.switch_page refuses to clear URL-bound
         # parameters, and a link is also what an instructor can share.
         st.link_button(

@@ -28,10 +28,9 @@ import statistics
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-from load_test import StudentSession, free_port, start_server, stop_server
+from load_test import StudentSession, free_port, start_server, stop_server, wait_healthy
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,20 +43,6 @@ DRAWN = """() => {
     return charts.length >= %d && charts.every(c => c.querySelector('.main-svg'))
         && app && app.getAttribute('data-test-script-state') === 'notRunning';
 }"""
-
-
-def wait_for_health(url: str, timeout: float) -> float:
-    """Poll /_stcore/health; return the monotonic time it first answered 200."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as reply:
-                if reply.status == 200:
-                    return time.monotonic()
-        except OSError:
-            pass
-        time.sleep(0.02)
-    raise RuntimeError(f"{url} did not become healthy within {timeout:.0f} s")
 
 
 def time_page(browser, url: str, charts: int, since: float, timeout_s: float) -> float:
@@ -97,7 +82,7 @@ def one_run(browser, args, log: Path) -> tuple[float, list[float], float]:
     started = time.monotonic()
     server = start_server(args.app.resolve(), port, log)
     try:
-        healthy = wait_for_health(url, timeout=120)
+        healthy = wait_healthy(url, timeout=120, poll=0.02)
         times = []
         for n in range(1 + args.warm):
             since = healthy if n == 0 else time.monotonic()

@@ -252,16 +252,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_healthy(base_url: str, timeout: float) -> None:
+def wait_healthy(base_url: str, timeout: float, poll: float = 0.2) -> float:
+    """Poll /_stcore/health every `poll` seconds; the monotonic time it first answered 200."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
-                    return
+                    return time.monotonic()
         except OSError:
             pass
-        time.sleep(0.2)
+        time.sleep(poll)
     raise RuntimeError(f"{base_url}/_stcore/health did not answer within {timeout:.0f} s")
 
 

@@ -21,12 +21,21 @@ PAGES = {
 EXPLORER = ["overview", "derivative", "error", "curve"]
 
 
-def open_page(page: str = "overview", exercise: str | None = None, timeout: float = 60, **query):
+def open_page(
+    page: str = "overview",
+    exercise: str | None = None,
+    timeout: float = 60,
+    session: dict | None = None,
+    **query,
+):
     """The app opened with `query` (the sidebar's URL parameters) on `page` (a key of PAGES),
     with the exercise picked in its box (AppTest drops a page's own URL parameters when it
-    switches page). Raises if any run showed an exception box."""
+    switches page) and `session` set in its session state first (a panel already open, ...).
+    Raises if any run showed an exception box."""
     at = AppTest.from_file(APP, default_timeout=timeout)
     at.query_params.update(query)
+    for key, value in (session or {}).items():
+        at.session_state[key] = value
     at.run()
     if page != "overview":
         at.switch_page(PAGES[page]).run()

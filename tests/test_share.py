@@ -45,7 +45,8 @@ def test_the_qr_code_is_big_enough_for_a_lecture_hall():
 
 
 def test_the_share_panel_shows_the_link_of_the_view_and_presentation_mode(tmp_path):
-    at = open_page(f="1/w^2", at="4", present="true")
+    # the student opened "Share this view"
+    at = open_page(f="1/w^2", at="4", present="true", session={"share_open": True})
     assert at.toggle(key="present").value is True
     link = next(m.value for m in at.markdown if m.value.startswith("[http"))
     assert "f=1%2Fw%5E2" in link and "at=4" in link and "present=true" in link

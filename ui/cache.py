@@ -24,6 +24,25 @@ from derivcore.sweep import (
     error_sweep,
 )
 
+# Longer texts are parsed again on each run, so that the cache below holds at most ~1024 short keys.
+_PARSED_TEXT_MAX = 200
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(reader, text: str, args: tuple):
+    value = reader(text, *args)
+    return tuple(value) if isinstance(value, list) else value  # shared: keep it immutable
+
+
+def parsed_input(reader, text: str, *args):
+    """`reader(text, *args)` for a sidebar input (variables_of, parse_point, parse_step): every
+    rerun reads every input, so each text is parsed once for all sessions. Raises what the
+    reader raises (a refused text is parsed again next time: rare, and bounded by the parser)."""
+    if len(text) > _PARSED_TEXT_MAX:
+        return reader(text, *args)
+    value = _parsed(reader, text, args)
+    return list(value) if isinstance(value, tuple) else value
+
 
 def _failure(err: Exception) -> tuple[None, str]:
     """(None, the message) for a failure worth caching; a busy server is raised instead."""

@@ -16,11 +16,17 @@ def current_link(page_path: str) -> str:
     return view_link(st.context.url or f"{LOCAL_BASE}/{page_path}", params)
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _qr_code(link: str) -> bytes:
+    """The PNG of `link`'s QR code (bytes: immutable, so one copy serves every session)."""
+    return qr_png(link)
+
+
 @st.dialog("Scan to open this view", width="large")
 def _large_qr_code(link: str) -> None:
     """The QR code filling a projected dialog, for the back rows."""
     # 440 px: the whole code stays on a 720 px projector without scrolling.
-    st.image(qr_png(link), alt=f"QR code of {link}", width=440, output_format="PNG")
+    st.image(_qr_code(link), alt=f"QR code of {link}", width=440, output_format="PNG")
     st.code(link, language=None, wrap_lines=True)
 
 
@@ -33,12 +39,19 @@ def render_share_panel(page_path: str) -> None:
             key=PRESENTATION_KEY,
             bind="query-params",
         )
-        with st.expander("Share this view", icon=":material/qr_code_2:"):
+        # Tracked (key + on_change): its content runs only while it is open, so the QR code is
+        # not encoded on every rerun of every student (a quarter of a rerun's CPU).
+        share = st.expander(
+            "Share this view", icon=":material/qr_code_2:", key="share_open", on_change="rerun"
+        )
+        if not share.open:
+            return
+        with share:
             link = current_link(page_path)
             # A link, not st.code: a code block in the sidebar would be the page's last one.
             st.markdown(f"[{plain(link)}]({link})")
             st.image(
-                qr_png(link),
+                _qr_code(link),
                 caption="Scan to open this view",
                 alt=f"QR code of {link}",
                 width="stretch",

@@ -11,7 +11,7 @@ import sympy
 from derivcore.expressions import ExpressionError
 from derivcore.inputs import parse_point, parse_step
 from derivcore.prepared import PreparedFunction, default_variable, variables_of
-from ui.cache import prepared_function
+from ui.cache import parsed_input, prepared_function
 from ui.messages import show_input_problem
 
 DEFAULT_FUNCTION = "w^2"
@@ -96,7 +96,7 @@ def _nearest_decade(eps: float) -> str:
 def _read(label: str, text: str, reader, *args):
     """(value, None) or (None, Problem) for one input."""
     try:
-        return reader(text, *args), None
+        return parsed_input(reader, text, *args), None
     except ExpressionError as err:
         return None, Problem(label, text, err.message, err.position)
 
