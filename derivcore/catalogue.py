@@ -136,15 +136,16 @@ def _mp(name: str) -> Callable:
 
 @dataclass(frozen=True)
 class KnownFunction:
-    """One function: typed `names` (none for those only derivatives contain), its SymPy class
-    (None where the parser writes it out), implementations, and `work`, what building one call
+    """One function: typed `names` (none for those only derivatives contain), its SymPy class (for
+    σ, softplus and relu the graph's one-node class; None for sqrt, a power), its implementations
+    (None where nothing needs one), and `work`, what building one call
     costs SymPy in units of sin(w) (about 1 ms with a cold cache)."""
 
     names: tuple[str, ...]
     sympy: type | None
     complex: Callable | None
     numpy: Callable | None
-    mpmath: Callable
+    mpmath: Callable | None
     work: int = 1
 
 
@@ -160,7 +161,8 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
     KnownFunction(("tanh",), sympy.tanh, cmath.tanh, np.tanh, _mp("tanh")),
     KnownFunction(("exp",), sympy.exp, cmath.exp, np.exp, _mp("exp")),
     KnownFunction(("log", "ln"), sympy.log, cmath.log, np.log, _mp("log")),
-    KnownFunction(("sqrt",), None, cmath.sqrt, np.sqrt, _mp("sqrt")),  # parsed as u^(1/2)
+    # Parsed as the power u^(1/2), so every arithmetic takes it as a power, not as a call.
+    KnownFunction(("sqrt",), None, None, None, None),
     KnownFunction(("abs",), sympy.Abs, abs, np.abs, _mp("fabs"), work=2),
     KnownFunction(
         ("sigmoid",),
