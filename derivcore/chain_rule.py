@@ -5,12 +5,13 @@ derivatives ∂parent/∂child along the path, written in LaTeX in three stages:
 numbers (∂J/∂w = ∂J/∂b · ∂b/∂a · ∂a/∂w = 2b · 1 · 3 = 22 · 1 · 3 = 66).
 """
 
-import math
 from dataclasses import dataclass
 
 import sympy
 
 from derivcore.graph import ComputationGraph, Edge, Node
+from derivcore.graph_text import GRAPH_NUMBERS
+from derivcore.number_format import number_latex
 
 
 @dataclass(frozen=True)
@@ -147,13 +148,5 @@ def _number_factor_latex(value: float) -> str:
 
 
 def _number_latex(value: float) -> str:
-    if math.isnan(value):
-        return r"\text{undefined}"
-    if math.isinf(value):
-        return r"\infty" if value > 0 else r"-\infty"
-    text = f"{value + 0.0:.6g}"  # + 0.0 turns -0.0 into 0
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
-    return text
+    return number_latex(value, GRAPH_NUMBERS)
 

@@ -23,7 +23,7 @@ import sympy
 from derivcore.nudge import nudge
 from derivcore.numeric import compile_function
 from derivcore.smoothness import is_smooth
-from derivcore.symbols import symbol_for
+from derivcore.symbols import other_symbols, symbol_for
 
 # plotly.js computes ranges and positions in float64; values near 1e308 overflow there. No window
 # worth drawing needs more than this, so larger magnitudes are treated like a pole.
@@ -88,7 +88,7 @@ def _evaluator(expr: sympy.Expr, var: str, values_key: tuple) -> Evaluator:
     """
     symbol = symbol_for(expr, var)
     given = dict(values_key)
-    others = sorted((s for s in expr.free_symbols if s.name != var), key=lambda s: s.name)
+    others = other_symbols(expr, var)
     missing = [s.name for s in others if s.name not in given]
     if missing:
         names = ", ".join(missing)

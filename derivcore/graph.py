@@ -32,7 +32,8 @@ import sympy
 from derivcore.graph_arithmetic import FIRST_PASS_DIGITS, MP, MP_FORWARD, MP_LOCAL, evaluate
 from derivcore.graph_dot import to_dot
 from derivcore.graph_structure import Record, Structure
-from derivcore.graph_text import number_text, plain
+from derivcore.graph_text import GRAPH_NUMBERS, plain
+from derivcore.number_format import number_text
 
 PRECISIONS = (FIRST_PASS_DIGITS, 80, 160, 320, 640, 1280)
 """The passes are repeated at rising precision until two agree to the last bit of every float64
@@ -270,5 +271,5 @@ def _value_problem(record: Record, value, env) -> list[str]:
 
 
 def _assignments(env) -> str:
-    return ", ".join(f"{s.name} = {number_text(float(v))}" for s, v in env.items())
+    return ", ".join(f"{s.name} = {number_text(float(v), GRAPH_NUMBERS)}" for s, v in env.items())
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from derivcore.graph_text import number_text, plain
+from derivcore.graph_text import GRAPH_NUMBERS, plain
+from derivcore.number_format import number_text
 
 if TYPE_CHECKING:
     from derivcore.graph import ComputationGraph
@@ -42,9 +43,9 @@ def to_dot(
     ]
     for node in graph.nodes:
         text = [node.name if node.is_input else f"{node.name} = {node.label}"]
-        text.append(f"value {number_text(node.value)}")
+        text.append(f"value {number_text(node.value, GRAPH_NUMBERS)}")
         if show_grad:
-            text.append(f"∂{output_name}/∂{node.name} = {number_text(node.grad)}")
+            text.append(f"∂{output_name}/∂{node.name} = {number_text(node.grad, GRAPH_NUMBERS)}")
         attributes = {
             "label": "\n".join(text),
             "shape": "ellipse" if node.is_input else "box",
@@ -57,7 +58,7 @@ def to_dot(
         lines.append(f"  n{node.id} [{_dot_attributes(attributes)}];")
     for edge in graph.edges:
         attributes = {
-            "label": number_text(edge.value),
+            "label": number_text(edge.value, GRAPH_NUMBERS),
             "tooltip": f"∂{graph.nodes[edge.parent].name}/∂{graph.nodes[edge.child].name}"
             f" = {plain(edge.derivative)}",
         }

@@ -1,22 +1,13 @@
 """How the computation graph writes formulas and numbers in plain text (graph boxes, messages).
 
 Formulas as a student writes them (3·w, a^2, σ(z), |u|, e, π); numbers to six significant
-digits, with "undefined" for nan and ∞ for an infinity.
+digits (`number_format` with `GRAPH_NUMBERS`), with "undefined" for nan and ∞ for an infinity.
 """
-
-import math
 
 import sympy
 from sympy.printing.str import StrPrinter
 
-
-def number_text(value: float) -> str:
-    """A value for a graph box or message: 6 significant digits, undefined, ∞ or −∞."""
-    if math.isnan(value):
-        return "undefined"
-    if math.isinf(value):
-        return "∞" if value > 0 else "−∞"
-    return f"{value + 0.0:.6g}"
+GRAPH_NUMBERS = ".6g"  # the graph's boxes, edges and products: six significant digits
 
 
 class _PlainPrinter(StrPrinter):
