@@ -5,6 +5,7 @@ import streamlit as st
 from derivcore.graph import GRAPH_PRESETS, chain_rule_product, gradient_check, nudge_check
 from ui.beyond import notebook_button
 from ui.cache import graph_with_check
+from ui.link_options import requested
 from ui.messages import show_problem
 from ui.sidebar import current_inputs
 from ui.verdict import show_point_verdict
@@ -45,13 +46,19 @@ for note in graph.problems:
     show_problem(note)
 
 names = [node.name for node in graph.nodes]
+# The node lives in the URL by its name (?node=a), kept by the page itself: a bound selectbox
+# would put its long label there, and the link's node is J's, so it is read on the first run only.
+label = "Pick a node to follow the chain rule to it"
+requested_node = requested("node", label, names)
+default_node = inputs.var if inputs.var in names else names[0]
 picked = st.selectbox(
-    "Pick a node to follow the chain rule to it",
+    label,
     names,
-    index=names.index(inputs.var) if inputs.var in names else 0,
+    index=names.index(requested_node or default_node),
     key="node",
     format_func=lambda name: f"{name} = {graph.node(name).label}",
 )
+st.query_params["node"] = picked
 st.graphviz_chart(graph.to_dot(highlight=picked))
 
 node = graph.node(picked)
