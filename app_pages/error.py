@@ -16,7 +16,7 @@ from ui.describe import describe_chart
 from ui.link_options import explain_unusable, is_boolean
 from ui.messages import show_problem
 from ui.sidebar import current_inputs
-from ui.theme import figure_theme
+from ui.theme import figure_theme, presenting
 from ui.verdict import show_point_verdict
 
 inputs = current_inputs()
@@ -29,8 +29,12 @@ if fn is None or inputs.point is None:
 show_point_verdict(inputs)
 
 # The options beside the plot (above it on a phone): on a 1280×720 projector the whole plot
-# then fits below the title instead of starting under four rows of options.
-options, plot_area = st.columns([2, 5])
+# then fits below the title instead of starting under four rows of options. In presentation
+# type they would not fit beside it: they fold away above it, the class sees the plot.
+if presenting():
+    options, plot_area = st.expander("Options", icon=":material/tune:"), st.container()
+else:
+    options, plot_area = st.columns([2, 5])
 with options:
     explain_unusable("schemes", "Schemes", SCHEME_LABELS.values())
     schemes = st.multiselect(
@@ -65,7 +69,7 @@ with options:
         key="beyond",
         bind="query-params",
         format_func=BEYOND_LABELS.get,
-        placeholder="automatic differentiation, Richardson extrapolation, the automatic step",
+        placeholder="autodiff, Richardson, automatic step",
     )
 show_model, show_exact, step_trick = toggles.values()
 

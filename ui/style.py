@@ -19,11 +19,26 @@ _LONG_FORMULAS = """
 # On a phone a plot's legend wraps across the plot's whole width, where plotly draws its toolbar
 # on top of it: there the toolbar goes (pinch to zoom and double tap to reset still work).
 _PHONE_PLOTS = "@media (max-width: 640px) { .js-plotly-plot .modebar-container { display: none; } }"
+# Streamlit cuts a widget's label, and a multiselect's chips, with "…" when they do not fit
+# their column (the error page's options beside its plot, more so in presentation type): wrap
+# them onto more lines instead, so "float32" never reads "floa…".
+_WRAP_LABELS = """
+[data-testid="stWidgetLabel"] [data-testid="stMarkdownContainer"] {
+  white-space: normal; overflow: visible;
+}
+[data-testid="stMultiSelectTagsContainer"] {
+  flex-wrap: wrap; mask-image: none; -webkit-mask-image: none;
+}
+[data-testid="stMultiSelect"] div:has(> [data-testid="stMultiSelectTagsContainer"]) {
+  max-height: none;
+}
+"""
 # Everything in Streamlit is sized in rem: a larger root font enlarges text, inputs and spacing.
 _PRESENTATION = "html { font-size: 22px; }"
 
 
 def apply_page_style(presentation: bool = False) -> None:
     """Add the stylesheet to the page (a <style>-only st.html takes no space)."""
-    css = _WRAP_FORMULAS + _LONG_FORMULAS + _PHONE_PLOTS + (_PRESENTATION if presentation else "")
+    css = _WRAP_FORMULAS + _LONG_FORMULAS + _WRAP_LABELS + _PHONE_PLOTS
+    css += _PRESENTATION if presentation else ""
     st.html(f"<style>{css}</style>")
