@@ -69,7 +69,7 @@ with options:
         key="beyond",
         bind="query-params",
         format_func=BEYOND_LABELS.get,
-        placeholder="autodiff, Richardson, automatic step",
+        placeholder="autodiff, Richardson, auto step",
     )
 show_model, show_exact, step_trick = toggles.values()
 
