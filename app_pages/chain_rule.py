@@ -5,7 +5,7 @@ import streamlit as st
 from derivcore.graph import GRAPH_PRESETS, chain_rule_product, gradient_check, nudge_check
 from ui.beyond import notebook_button
 from ui.cache import graph_with_check
-from ui.link_options import requested
+from ui.link_options import keep_in_link, requested
 from ui.messages import show_problem
 from ui.sidebar import current_inputs
 from ui.verdict import show_point_verdict
@@ -57,6 +57,8 @@ picked = st.selectbox(
     index=names.index(requested_node or default_node),
     key="node",
     format_func=lambda name: f"{name} = {graph.node(name).label}",
+    on_change=keep_in_link,
+    args=("node",),
 )
 st.query_params["node"] = picked
 st.graphviz_chart(graph.to_dot(highlight=picked))

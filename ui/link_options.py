@@ -55,3 +55,9 @@ def requested(key: str, label: str, options: Collection[str]) -> str | None:
         show_problem(_message(label, value))
         return None
     return value
+
+
+def keep_in_link(key: str) -> None:
+    """on_change for a widget whose value the page keeps in the URL itself: copy it there before
+    the rerun, so the share panel (drawn before the page) already links to the new value."""
+    st.query_params[key] = st.session_state[key]

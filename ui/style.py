@@ -13,6 +13,7 @@ _WRAP_FORMULAS = """
 # ui.formula's box for a long formula: it scrolls sideways instead of wrapping or shrinking.
 _LONG_FORMULAS = """
 .long-formula { overflow-x: auto; overflow-y: hidden; max-width: 100%; }
+.long-formula .katex-display { overflow: visible; }
 .long-formula .katex-display > .katex { max-width: none; }
 .long-formula:focus-visible { outline: 2px solid currentColor; outline-offset: 2px; }
 """
