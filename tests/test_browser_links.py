@@ -158,37 +158,6 @@ def test_an_error_page_link_reopens_schemes_precisions_and_toggles(browser, app_
         page.close()
 
 
-def test_a_curve_link_reopens_the_window_step_and_taylor_order(browser, app_url):
-    page, errors = open_page(browser, app_url + "/curve")
-    try:
-        for box, value in (("w from", "-2"), ("w to", "4.5")):
-            field = page.get_by_role("spinbutton", name=box)
-            field.fill(value)
-            field.press("Enter")
-            _idle(page)
-        _click_label(page, "Show J′(w)")
-        _click_label(page, "0.5")
-        page.get_by_role("radiogroup", name="Taylor polynomial of order").get_by_text("2").click()
-        _idle(page)
-
-        def checks(view):
-            assert view.get_by_role("spinbutton", name="w from").input_value() == "-2"
-            assert view.get_by_role("spinbutton", name="w to").input_value() == "4.5"
-            assert view.get_by_label("Show J′(w)").is_checked()
-            assert (
-                "secant for ε = 0.5" in view.locator('[data-testid="stPlotlyChart"]').inner_text()
-            )
-            # The plot's x axis spans the window: its first and last tick labels are inside it.
-            ticks = view.locator(".xtick text").all_text_contents()
-            values = [float(t.replace("−", "-")) for t in ticks]
-            assert -2 <= min(values) < 0 and 3 < max(values) <= 4.5
-
-        _round_trip(browser, page, checks)
-        assert not errors, errors
-    finally:
-        page.close()
-
-
 def test_a_chain_rule_link_reopens_the_example_and_the_node(browser, app_url):
     page, errors = open_page(browser, app_url + "/chain-rule?f=(w*x%2Bb-y)%5E2&value_b=8")
     try:
