@@ -7,6 +7,7 @@ from derivcore.graph_checks import gradient_check, nudge_check
 from derivcore.graph_presets import GRAPH_PRESETS
 from ui.beyond import notebook_button
 from ui.cache import graph_with_check
+from ui.link_options import keep_in_link, requested
 from ui.messages import show_problem
 from ui.sidebar import current_inputs, load_example
 from ui.verdict import show_point_verdict
@@ -46,13 +47,21 @@ for note in graph.problems:
     show_problem(note)
 
 names = [node.name for node in graph.nodes]
+# The node lives in the URL by its name (?node=a), kept by the page itself: a bound selectbox
+# would put its long label there, and the link's node is J's, so it is read on the first run only.
+label = "Pick a node to follow the chain rule to it"
+requested_node = requested("node", label, names)
+default_node = inputs.var if inputs.var in names else names[0]
 picked = st.selectbox(
-    "Pick a node to follow the chain rule to it",
+    label,
     names,
-    index=names.index(inputs.var) if inputs.var in names else 0,
+    index=names.index(requested_node or default_node),
     key="node",
     format_func=lambda name: f"{name} = {graph.node(name).label}",
+    on_change=keep_in_link,
+    args=("node",),
 )
+st.query_params["node"] = picked
 st.graphviz_chart(graph.to_dot(highlight=picked))
 
 node = graph.node(picked)

@@ -10,6 +10,7 @@ from derivcore.method_figures import add_taylor
 from derivcore.taylor import forward_truncation_text, taylor_latex
 from ui.beyond import taylor_for
 from ui.describe import describe_chart
+from ui.link_options import explain_unusable, is_boolean, is_finite_number
 from ui.messages import show_problem
 from ui.sidebar import current_inputs
 from ui.theme import figure_theme
@@ -30,16 +31,31 @@ st.caption(
 )
 lo_default, hi_default = default_window(fn.expr, var, inputs.x, inputs.values)
 window = st.columns([1, 1, 1, 2])
-# The window's widgets are keyed by the function and point so a new function starts afresh.
+# The window lives in the URL (x_from, x_to) only when the student moved it: empty boxes mean
+# the default window, shown as their placeholders. A new function or point starts afresh.
 view = f"{fn.text}@{inputs.point}"
-lo = window[0].number_input(f"{var} from", value=lo_default, key=f"lo:{view}", format="%g")
-hi = window[1].number_input(f"{var} to", value=hi_default, key=f"hi:{view}", format="%g")
+if st.session_state.setdefault("window_view", view) != view:
+    st.session_state.update(window_view=view, x_from=None, x_to=None)
+bounds = []
+for column, key, label, default in (
+    (window[0], "x_from", f"{var} from", lo_default),
+    (window[1], "x_to", f"{var} to", hi_default),
+):
+    explain_unusable(key, label, is_finite_number)
+    typed = column.number_input(
+        label, value=None, key=key, bind="query-params", format="%g", placeholder=f"{default:g}"
+    )
+    bounds.append(default if typed is None else typed)
+lo, hi = bounds
+explain_unusable("show_derivative", f"Show J′({var})", is_boolean)
 show_derivative = window[2].toggle(f"Show J′({var})", key="show_derivative", bind="query-params")
 # A radio, not a select_slider: the slider's value label is drawn in the theme's red, which has
 # 3.9:1 contrast on the dark background.
+steps = ["sidebar ε", "1", "0.5", "0.2", "0.1", "0.05", "0.01", "0.001"]
+explain_unusable("curve_eps", "Shrink ε", steps)
 step = window[3].radio(
     "Shrink ε (secant step)",
-    options=["sidebar ε", "1", "0.5", "0.2", "0.1", "0.05", "0.01", "0.001"],
+    options=steps,
     key="curve_eps",
     bind="query-params",
     horizontal=True,
@@ -54,9 +70,11 @@ if eps is None:
     st.warning("The sidebar's ε can't be read, so the secant uses ε = 0.1.")
     eps = 0.1
 
+orders = ["off", "1", "2", "3", "4"]
+explain_unusable("taylor_order", "Taylor polynomial of order", orders)
 order_choice = st.radio(  # a radio for the same contrast reason as the step's
     "Taylor polynomial of order",
-    options=["off", "1", "2", "3", "4"],
+    options=orders,
     horizontal=True,
     key="taylor_order",
     bind="query-params",

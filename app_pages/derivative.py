@@ -10,6 +10,7 @@ from derivcore.number_format import python_repr
 from derivcore.symbolic import to_latex
 from ui.cache import derivation_steps, derivative_of_order, exact_derivative
 from ui.derivation import show_steps
+from ui.link_options import explain_unusable
 from ui.messages import show_input_problem, show_problem
 from ui.sidebar import current_inputs
 
@@ -44,7 +45,11 @@ if len(fn.variables) > 1:
             st.latex(rf"\frac{{\partial J}}{{\partial {other}}} = {to_latex(result)}")
 
 st.subheader("Higher derivatives")
-order = st.slider("Order n", min_value=1, max_value=10, value=2, key="order", bind="query-params")
+orders = range(1, 11)
+explain_unusable("order", "Order n", [str(n) for n in orders])
+order = st.slider(
+    "Order n", min_value=orders[0], max_value=orders[-1], value=2, key="order", bind="query-params"
+)
 result, message = derivative_of_order(fn, fn.text, var, order)
 if message:
     show_problem(message)

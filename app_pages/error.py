@@ -13,9 +13,10 @@ from derivcore.sweep_csv import sweep_to_csv
 from ui.beyond import beyond_for, notebook_button
 from ui.cache import error_sweep_for
 from ui.describe import describe_chart
+from ui.link_options import explain_unusable, is_boolean
 from ui.messages import show_problem
 from ui.sidebar import current_inputs
-from ui.theme import figure_theme
+from ui.theme import figure_theme, presenting
 from ui.verdict import show_point_verdict
 
 inputs = current_inputs()
@@ -27,52 +28,61 @@ if fn is None or inputs.point is None:
     st.stop()
 show_point_verdict(inputs)
 
-controls = st.columns([3, 2, 2])
-schemes = controls[0].multiselect(
-    "Schemes",
-    SCHEMES,
-    default=["forward"],
-    format_func=SCHEME_LABELS.get,
-    key="schemes",
-    bind="query-params",
-)
-dtypes = controls[1].multiselect(
-    "Precisions", DTYPES, default=["float64"], key="dtypes", bind="query-params"
-)
-kind = controls[2].radio(
-    "Show",
-    ["abs", "rel"],
-    key="error_kind",
-    bind="query-params",
-    horizontal=True,
-    format_func={"abs": "absolute error", "rel": "relative error"}.get,
-)
-toggles = st.columns(3)
-show_model = toggles[0].toggle(
-    "Error model (dashed)", value=True, key="show_model", bind="query-params"
-)
-show_exact = toggles[1].toggle(
-    "Exact arithmetic (no floating point)", key="show_exact", bind="query-params"
-)
-step_trick = toggles[2].toggle("Step trick h′ = (w + h) − w", key="step_trick", bind="query-params")
-beyond_methods = st.multiselect(
-    "Beyond the V: how real tools get derivatives right",
-    BEYOND_METHODS,
-    key="beyond",
-    bind="query-params",
-    format_func=BEYOND_LABELS.get,
-    placeholder="automatic differentiation, Richardson extrapolation, the automatic step",
-)
+# The options beside the plot (above it on a phone): on a 1280×720 projector the whole plot
+# then fits below the title instead of starting under four rows of options. In presentation
+# type they would not fit beside it: they fold away above it, the class sees the plot.
+if presenting():
+    options, plot_area = st.expander("Options", icon=":material/tune:"), st.container()
+else:
+    options, plot_area = st.columns([2, 5])
+with options:
+    explain_unusable("schemes", "Schemes", SCHEME_LABELS.values())
+    schemes = st.multiselect(
+        "Schemes",
+        SCHEMES,
+        default=["forward"],
+        format_func=SCHEME_LABELS.get,
+        key="schemes",
+        bind="query-params",
+    )
+    explain_unusable("dtypes", "Precisions", DTYPES)
+    dtypes = st.multiselect(
+        "Precisions", DTYPES, default=["float64"], key="dtypes", bind="query-params"
+    )
+    kinds = {"abs": "absolute error", "rel": "relative error"}
+    explain_unusable("error_kind", "Show", kinds.values())
+    kind = st.radio(
+        "Show", list(kinds), key="error_kind", bind="query-params", format_func=kinds.get
+    )
+    toggles = {}
+    for key, label, default in (
+        ("show_model", "Error model (dashed)", True),
+        ("show_exact", "Exact arithmetic (no floating point)", False),
+        ("step_trick", "Step trick h′ = (w + h) − w", False),
+    ):
+        explain_unusable(key, label, is_boolean)
+        toggles[key] = st.toggle(label, value=default, key=key, bind="query-params")
+    explain_unusable("beyond", "Beyond the V", BEYOND_LABELS.values())
+    beyond_methods = st.multiselect(
+        "Beyond the V: how real tools get derivatives right",
+        BEYOND_METHODS,
+        key="beyond",
+        bind="query-params",
+        format_func=BEYOND_LABELS.get,
+        placeholder="autodiff, Richardson, auto step",
+    )
+show_model, show_exact, step_trick = toggles.values()
 
 if not schemes or not dtypes:
-    st.info("Pick at least one scheme and one precision.")
+    plot_area.info("Pick at least one scheme and one precision.")
     st.stop()
 
 sweep, problem = error_sweep_for(
     fn, inputs.x, inputs.values, inputs.cache_key, tuple(schemes), tuple(dtypes), step_trick
 )
 if sweep is None:
-    show_problem(problem)
+    with plot_area:
+        show_problem(problem)
     st.stop()
 theme = figure_theme()
 figure = error_figure(
@@ -81,19 +91,20 @@ figure = error_figure(
 beyond = beyond_for(sweep, inputs, tuple(beyond_methods), kind) if beyond_methods else None
 if beyond:
     add_beyond_the_v(figure, beyond, sweep.eps, theme)
-st.plotly_chart(figure, key="error_plot")
-describe_chart(describe_error_chart(sweep, kind), "error")
-for note in beyond.notes if beyond else ():
-    show_problem(note, "info")
-for scheme in schemes:
-    for dtype in dtypes:
-        for note in (
-            sweep.not_applicable(scheme, dtype),
-            sweep.nan_reason(scheme, dtype),
-            sweep.misleading_k_reason(scheme, dtype),
-        ):
-            if note:
-                show_problem(f"{SCHEME_LABELS[scheme]}, {dtype}: {note}", "info")
+with plot_area:
+    st.plotly_chart(figure, key="error_plot")
+    describe_chart(describe_error_chart(sweep, kind), "error")
+    for note in beyond.notes if beyond else ():
+        show_problem(note, "info")
+    for scheme in schemes:
+        for dtype in dtypes:
+            for note in (
+                sweep.not_applicable(scheme, dtype),
+                sweep.nan_reason(scheme, dtype),
+                sweep.misleading_k_reason(scheme, dtype),
+            ):
+                if note:
+                    show_problem(f"{SCHEME_LABELS[scheme]}, {dtype}: {note}", "info")
 
 st.subheader("Best ε, measured and predicted")
 rows = []

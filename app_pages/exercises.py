@@ -6,6 +6,7 @@ from derivcore.exercises import EXERCISES, LEVELS, get_exercise
 from derivcore.symbolic import to_latex
 from ui.cache import checked_answer, derivation_steps
 from ui.derivation import show_steps
+from ui.link_options import keep_in_link
 from ui.messages import plain, show_input_problem, show_problem
 from ui.sidebar import current_inputs, example_link
 
@@ -28,6 +29,8 @@ choice = st.selectbox(
     index=ids.index(requested) if requested in ids else 1,
     format_func=labels.get,
     key="exercise",
+    on_change=keep_in_link,  # so the share panel's link names the new exercise at once
+    args=("exercise",),
 )
 st.query_params["exercise"] = choice
 

@@ -11,9 +11,9 @@ from derivcore.symbolic import to_latex
 from ui.beyond import notebook_button
 from ui.cache import error_sweep_for, exact_derivative, graph_with_check
 from ui.describe import describe_chart
+from ui.formula import show_formula
 from ui.messages import show_problem
 from ui.sidebar import current_inputs
-from ui.style import fitted
 from ui.theme import figure_theme
 from ui.verdict import show_point_verdict
 
@@ -33,14 +33,14 @@ formulas, arithmetic = st.columns([2, 3])
 exact = None
 with formulas:
     st.markdown("**Symbolically** (SymPy's `diff`, then `subs`)")
-    st.latex(fitted(f"J({var}) = {fn.latex}"))
-    st.latex(fitted(rf"\frac{{\partial J}}{{\partial {var}}} = {fn.derivative_latex}"))
+    show_formula(f"J({var})", fn.latex, f"J({var})")
+    show_formula(rf"\frac{{\partial J}}{{\partial {var}}}", fn.derivative_latex, f"dJ/d{var}")
     if inputs.point is not None:
         exact = exact_derivative(
             fn, inputs.cache_key, str(inputs.point), inputs.point, inputs.values
         )
         if exact.defined:
-            st.latex(fitted(rf"J'({to_latex(inputs.point)}) = {exact.latex}"))
+            show_formula(rf"J'({to_latex(inputs.point)})", exact.latex, "J′ at the point")
         else:
             show_point_verdict(inputs)
 

@@ -569,8 +569,9 @@ class _ErrorPlot:
             labels = [(text, 0.5, "center", 0)]
             xref = "paper"
         else:
-            # The overview's plot is narrow: short labels stay inside it.
-            dominates = "" if self.compact else " error dominates"
+            # The overview's plot is narrow: short labels stay inside it. Elsewhere two lines
+            # each, so a projector's larger type still fits beside a best ε near an edge.
+            dominates = "" if self.compact else "<br>error dominates"
             left = (
                 f"← rounding{dominates}"
                 if model.rounding_coefficient > 0

@@ -105,26 +105,31 @@ def test_a_long_pasted_formula_is_kept_and_its_length_explained(browser, app_url
 
 
 # Elements of the main area wider than it, or cut by their own box (overflow hidden or scrolled).
-# Left out: the screen-reader copies (KaTeX's MathML, visually hidden labels) and the dataframes,
-# which are grids that scroll by design.
+# Left out: the screen-reader copies (KaTeX's MathML, visually hidden labels), the dataframes,
+# which are grids that scroll by design, and the inside of a long formula's box, which scrolls
+# sideways and takes keyboard focus (the box itself must still fit).
 _OVERFLOWING = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
   const limit = main.getBoundingClientRect().right;
   const found = [];
   for (const el of main.querySelectorAll('*')) {
     if (el.closest('[data-testid="stDataFrame"], .katex-mathml')) continue;
+    const scrollBox = el.matches('.long-formula[tabindex="0"]');
+    if (!scrollBox && el.closest('.long-formula[tabindex="0"]')) continue;
     const box = el.getBoundingClientRect();
     const style = getComputedStyle(el);
     if (!box.width || !box.height || style.visibility === 'hidden'
         || style.clipPath === 'inset(50%)') continue;
-    const cut = el.scrollWidth > el.clientWidth + 1
+    const cut = !scrollBox && el.scrollWidth > el.clientWidth + 1
         && ['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX);
     if (box.right > limit + 1 || cut) found.push(el.outerHTML.slice(0, 120));
   }
   return found;
 }"""
+LONG_DERIVATIVE = "/?f=sin(exp(w))*log(1%2Bw%5E2)/(1%2Btanh(w)%5E3)&at=0.7"
 LONG_VIEWS = [
     "/?f=sin(w)%5E3*exp(w%5E2)/(1%2Bw%5E4)&at=1.5",
+    LONG_DERIVATIVE,
     "/chain-rule?f=(w*x%2Bb-y)%5E2&at=-2&value_x=2&value_b=8&value_y=1",
 ]
 
@@ -135,6 +140,64 @@ def test_nothing_in_the_main_area_is_cut_off(browser, app_url, path, size):
     page, _ = open_page(browser, app_url + path, *size)
     try:
         assert page.evaluate(_OVERFLOWING) == []
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("size", VIEWPORTS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_long_derivative_is_stacked_at_full_size_in_a_box_the_keyboard_reaches(
+    browser, app_url, size
+):
+    page, errors = open_page(browser, app_url + LONG_DERIVATIVE, *size)
+    try:
+        box = page.locator(".long-formula").filter(has_text="∂J")
+        assert box.get_attribute("tabindex") == "0"
+        source = box.locator('annotation[encoding="application/x-tex"]').text_content()
+        # One term of the sum per line, in KaTeX's normal size (no \tiny, \small...).
+        assert source.count(r"\\") == 2 and "aligned" in source
+        assert not any(command in source for command in (r"\tiny", r"\scriptsize", r"\small"))
+        box.focus()  # only an element that takes focus becomes the active one
+        assert page.evaluate("document.activeElement.classList.contains('long-formula')")
+        violations = axe_violations(page)
+        assert not violations, _summary(violations)
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+def _intersect(a, b) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+def test_on_a_phone_the_plot_toolbar_leaves_the_legend_readable(browser, app_url):
+    query = "schemes=forward&schemes=central&dtypes=float64&dtypes=float32"
+    page, errors = open_page(browser, f"{app_url}/error?{query}", 390, 844)
+    try:
+        chart = page.locator('[data-testid="stPlotlyChart"]').first
+        chart.scroll_into_view_if_needed()
+        chart.locator(".nsewdrag").first.hover()  # plotly shows its toolbar over a touched plot
+        page.wait_for_timeout(300)
+        legend = chart.locator(".legend").bounding_box()
+        assert legend and legend["width"] > 100
+        toolbar = chart.locator(".modebar").bounding_box()
+        assert toolbar is None or not _intersect(toolbar, legend), (toolbar, legend)
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+def test_on_a_1280x720_projector_the_whole_error_plot_is_above_the_fold(browser, app_url):
+    page, errors = open_page(browser, f"{app_url}/error", 1280, 720)
+    try:
+        plot = page.locator('[data-testid="stPlotlyChart"] .main-svg').first.bounding_box()
+        assert page.evaluate("window.scrollY") == 0
+        assert plot["y"] + plot["height"] <= 720, plot
+        assert not errors, errors
     finally:
         page.close()
 
@@ -180,7 +243,6 @@ def test_a_curve_page_link_restores_its_options(browser, app_url):
         assert not errors, errors
     finally:
         page.close()
-
 
 
 def _decoded_qr(page, image, tmp_path) -> str:

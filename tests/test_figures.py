@@ -339,8 +339,8 @@ def test_regimes_are_shaded_and_labelled(forward_sweep):
     assert model.breakdown_eps == pytest.approx(2.0**-52)  # half an ulp of 3
     labels = {a.text: a for a in fig.layout.annotations}
     assert "w + ε == w: k = 0" in labels
-    rounding = labels["← rounding error dominates"]
-    truncation = labels["truncation error dominates →"]
+    rounding = labels["← rounding<br>error dominates"]
+    truncation = labels["truncation<br>error dominates →"]
     assert rounding.x == truncation.x == pytest.approx(np.log10(model.best_eps))
 
 

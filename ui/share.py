@@ -3,6 +3,7 @@
 import streamlit as st
 
 from derivcore.share import qr_png, view_link
+from ui.link_options import explain_unusable, is_boolean
 from ui.messages import plain
 from ui.theme import PRESENTATION_KEY
 
@@ -34,6 +35,7 @@ def render_share_panel(page_path: str) -> None:
     """In the sidebar: presentation mode (in the URL, so a projector link carries it), then the
     link and a QR code big enough to scan from the back of a lecture hall."""
     with st.sidebar:
+        explain_unusable(PRESENTATION_KEY, "Presentation mode", is_boolean)
         st.toggle(
             "Presentation mode (bigger type and plots)",
             key=PRESENTATION_KEY,

@@ -1,4 +1,5 @@
-"""Page-wide CSS the theme settings cannot express: long formulas wrap, presentation mode."""
+"""Page-wide CSS the theme settings cannot express: long formulas wrap or scroll, presentation
+mode."""
 
 import streamlit as st
 
@@ -9,26 +10,36 @@ _WRAP_FORMULAS = """
 .katex-display > .katex { max-width: 100%; }
 .katex-display .base { margin: 0.2em 0; max-width: 100%; }
 """
+# ui.formula's box for a long formula: it scrolls sideways instead of wrapping or shrinking.
+_LONG_FORMULAS = """
+.long-formula { overflow-x: auto; overflow-y: hidden; max-width: 100%; }
+.long-formula .katex-display { overflow: visible; }
+.long-formula .katex-display > .katex { max-width: none; }
+.long-formula:focus-visible { outline: 2px solid currentColor; outline-offset: 2px; }
+"""
+# On a phone a plot's legend wraps across the plot's whole width, where plotly draws its toolbar
+# on top of it: there the toolbar goes (pinch to zoom and double tap to reset still work).
+_PHONE_PLOTS = "@media (max-width: 640px) { .js-plotly-plot .modebar-container { display: none; } }"
+# Streamlit cuts a widget's label, and a multiselect's chips, with "…" when they do not fit
+# their column (the error page's options beside its plot, more so in presentation type): wrap
+# them onto more lines instead, so "float32" never reads "floa…".
+_WRAP_LABELS = """
+[data-testid="stWidgetLabel"] [data-testid="stMarkdownContainer"] {
+  white-space: normal; overflow: visible;
+}
+[data-testid="stMultiSelectTagsContainer"] {
+  flex-wrap: wrap; mask-image: none; -webkit-mask-image: none;
+}
+[data-testid="stMultiSelect"] div:has(> [data-testid="stMultiSelectTagsContainer"]) {
+  max-height: none;
+}
+"""
 # Everything in Streamlit is sized in rem: a larger root font enlarges text, inputs and spacing.
 _PRESENTATION = "html { font-size: 22px; }"
 
 
 def apply_page_style(presentation: bool = False) -> None:
     """Add the stylesheet to the page (a <style>-only st.html takes no space)."""
-    css = _WRAP_FORMULAS + (_PRESENTATION if presentation else "")
+    css = _WRAP_FORMULAS + _LONG_FORMULAS + _WRAP_LABELS + _PHONE_PLOTS
+    css += _PRESENTATION if presentation else ""
     st.html(f"<style>{css}</style>")
-
-
-# KaTeX cannot break inside a fraction, and the overview's formula column is about 350 px wide
-# at 1366 px and on a phone: a long formula is set smaller instead of running out of the page
-# (a stopgap: a long derivative in \tiny is hard to read; the derivative page shows it full
-# size). Thresholds are LaTeX lengths at which the browser test's long derivative still fits.
-_SIZES = ((200, r"\tiny"), (140, r"\scriptsize"), (100, r"\small"))
-
-
-def fitted(latex: str) -> str:
-    """`latex` in a smaller KaTeX size when it is long (a rough but safe proxy for its width)."""
-    for length, size in _SIZES:
-        if len(latex) > length:
-            return rf"{size} {latex}"
-    return latex
