@@ -85,6 +85,9 @@ def test_chain_rule_preset_fills_the_sidebar():
     preset.click().run()
     assert not at.exception
     assert at.text_input(key="f").value == "(w*x + b - y)^2"
+    # the link of the view carries the example, other variables included
+    assert at.query_params["value_x"] == "2" and at.query_params["value_b"] == "8"
+    assert at.query_params["at"] == "-2"
     # At w = -2, x = 2, b = 8, y = 1: r = w x + b - y = 3, dJ/dw = 2 r x = 12, dJ/db = 2 r = 6.
     table = at.dataframe[0].value.set_index("variable")
     assert float(table.loc["w"].iloc[0]) == 12.0

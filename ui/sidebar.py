@@ -1,5 +1,6 @@
 """The inputs every page shares: J, the variable, the point and ε, all bound to the URL."""
 
+import contextlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -7,6 +8,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 import sympy
+from streamlit.errors import StreamlitAPIException
 
 from derivcore.expressions import ExpressionError
 from derivcore.inputs import parse_point, parse_step
@@ -70,8 +72,14 @@ def _example_state(text: str, values: Mapping[str, object], eps, var: str) -> di
 
 def load_example(text: str, values: Mapping[str, object], eps=None, var: str = "w") -> None:
     """Put an example into the sidebar (a button's on_click: it runs before the rerun reads the
-    inputs)."""
-    st.session_state.update(_example_state(text, values, eps, var))
+    inputs), and into the URL: a widget first drawn from a value set here (the box of another
+    variable) would not write itself there, and a link copied next would lose it."""
+    state = _example_state(text, values, eps, var)
+    st.session_state.update(state)
+    for key, value in state.items():
+        # A key already bound to a drawn widget (f, at, ε) is written by that widget.
+        with contextlib.suppress(StreamlitAPIException):
+            st.query_params[key] = value
 
 
 def example_link(text: str, values: Mapping[str, object], eps=None, var: str = "w") -> str:
