@@ -4,8 +4,8 @@ import streamlit as st
 
 from derivcore.beyond_v import BEYOND_LABELS, BEYOND_METHODS, explanation, tableau_rows
 from derivcore.chart_text import describe_error_chart
+from derivcore.error_figure import error_figure
 from derivcore.explain import error_explanation
-from derivcore.figures import error_figure
 from derivcore.method_figures import add_beyond_the_v
 from derivcore.numeric import DTYPES
 from derivcore.schemes import SCHEME_LABELS, SCHEMES

@@ -4,7 +4,8 @@ import streamlit as st
 
 from derivcore.autodiff import backprop
 from derivcore.chart_text import describe_curve_chart, describe_error_chart
-from derivcore.figures import curve_figure, error_figure
+from derivcore.error_figure import error_figure
+from derivcore.figures import curve_figure
 from derivcore.nudge import nudge
 from derivcore.number_format import python_repr
 from derivcore.symbolic import to_latex

@@ -23,7 +23,8 @@ import sympy
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from derivcore.curves import default_window, sample_curve  # noqa: E402
-from derivcore.figures import curve_figure, error_figure  # noqa: E402
+from derivcore.error_figure import error_figure  # noqa: E402
+from derivcore.figures import curve_figure  # noqa: E402
 from derivcore.numeric import DTYPES  # noqa: E402
 from derivcore.schemes import SCHEMES  # noqa: E402
 from derivcore.sweep import default_eps_grid, error_sweep  # noqa: E402

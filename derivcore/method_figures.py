@@ -8,7 +8,8 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from derivcore.figures import BLACK, DTYPE_MARKERS, ORANGE, SKY_BLUE
+from derivcore.error_figure import DTYPE_MARKERS
+from derivcore.figures import BLACK, ORANGE, SKY_BLUE
 from derivcore.plot_theme import LIGHT, PlotTheme
 from derivcore.taylor import TaylorExpansion
 

@@ -34,6 +34,9 @@ larger ε: an extrapolated difference wants a larger step, not a smaller one.
    shrinks below that point; where J fails even at ±h on one side, one-sided Fornberg stencils
    on 0..j on the other side are used, and their estimate includes the change from the previous
    one-sided step (J at a domain edge is rarely smooth: √w has terms in √h).
+
+(Over 400 lines with this statement of the algorithm; one concept, the extrapolated central
+difference, and the pieces of the automatic step only make sense together.)
 """
 
 from __future__ import annotations

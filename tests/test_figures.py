@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 import sympy
 
-from derivcore.figures import OKABE_ITO, SCHEME_COLOURS, curve_figure, error_figure
+from derivcore.error_figure import SCHEME_COLOURS, error_figure
+from derivcore.figures import OKABE_ITO, curve_figure
 from derivcore.sweep import default_eps_grid, error_sweep
 
 w = sympy.Symbol("w", real=True)

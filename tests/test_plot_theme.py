@@ -4,7 +4,8 @@ enlarged for a projector."""
 import pytest
 import sympy
 
-from derivcore.figures import curve_figure, error_figure
+from derivcore.error_figure import error_figure
+from derivcore.figures import curve_figure
 from derivcore.plot_theme import DARK, LIGHT, contrast_ratio, plot_theme, readable
 from derivcore.sweep import default_eps_grid, error_sweep
 
