@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import console_errors, open_page, type_function, wait_until_idle
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -84,8 +85,10 @@ def test_a_lab_example_opens_in_the_explorer_with_its_inputs(browser, app_url):
             page.get_by_text("Open this example in the explorer").nth(5).click()
         explorer = opened.value
         wait_until_idle(explorer)
-        assert explorer.get_by_role("textbox", name="J(w) =").input_value() == "1/w^2"
-        assert explorer.get_by_role("textbox", name="Point w =").input_value() == "4"
+        # The boxes get the link's values with the page's first run: wait for them, not for idle.
+        box = explorer.get_by_role
+        expect(box("textbox", name="J(w) =")).to_have_value("1/w^2", timeout=60_000)
+        expect(box("textbox", name="Point w =")).to_have_value("4", timeout=60_000)
         # The lab's own printout for its exercise, now on the overview.
         assert "-0.031238285155041345" in explorer.content()
         explorer.close()

@@ -24,8 +24,10 @@ def _page_k_and_derivative(**query):
     at = open_page(**query)
     code = code_text(at)
     k = float(re.search(r"^k = .* = (\S+)$", code, re.MULTILINE).group(1))
-    (value,) = [e.value for e in at.latex if "J'(" in e.value]
-    derivative = float(re.search(r"(-?[\d.]+(?:e-?\d+)?)\s*\$*\s*$", value).group(1))
+    # J′ at the point: a LaTeX element, or a long one stacked in the overview's formula box
+    (value,) = [e.value for e in [*at.latex, *at.markdown] if "J'(" in e.value]
+    value = re.sub(r"(\\end\{aligned\}|</div>|\$|\s)+$", "", value)
+    derivative = float(re.search(r"(-?[\d.]+(?:e-?\d+)?)$", value).group(1))
     assert len(at.get("download_button")) == 1
     return k, derivative
 
