@@ -15,6 +15,7 @@ formula and its Python code.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,6 +54,11 @@ class Scheme:
         """[(n, |aₙ|)] for 2 ≤ n ≤ 9 with aₙ ≠ 0, where Taylor's theorem gives
         k − J′(x) = Σₙ aₙ·J⁽ⁿ⁾(x)·ε^(n−1), aₙ = Σ cᵢ·aᵢⁿ / (d·n!) (for the complex step the
         imaginary part of Σ cᵢ·iⁿ)."""
+        return list(self._series)
+
+    @functools.cached_property
+    def _series(self) -> tuple[tuple[int, Fraction], ...]:
+        # Computed once per scheme: the exact-arithmetic curve asks for the order per ε.
         series = []
         for n in range(2, HIGHEST_DERIVATIVE + 1):
             if self.imaginary:
@@ -63,12 +69,12 @@ class Scheme:
             weight = abs(moment) / (self.divisor * math.factorial(n))
             if weight:
                 series.append((n, weight))
-        return series
+        return tuple(series)
 
     @property
     def order(self) -> int:
         """p in the leading truncation term C·ε^p."""
-        return self.truncation_series()[0][0] - 1
+        return self._series[0][0] - 1
 
     @property
     def rounding_weights(self) -> tuple[float, float]:
