@@ -3,24 +3,12 @@ share panel, and a student opening it in a fresh browser (no cookies, no session
 view; a link value the page cannot use gets a message and the rest of the link still applies."""
 
 import pytest
-from browser_support import chromium, running_app, wait_until_idle
+from browser_support import wait_until_idle
 
 # Each step waits for the app's rerun; the machines the tests run on can be slow and shared.
 IDLE_MS = 120_000
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def _idle(page) -> None:
