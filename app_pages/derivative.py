@@ -7,6 +7,7 @@ from derivcore.expressions import ExpressionError
 from derivcore.inputs import parse_points
 from derivcore.nudge import compare_at_points
 from derivcore.number_format import python_repr
+from derivcore.schemes import FORWARD
 from derivcore.symbolic import to_latex
 from ui.cache import derivation_steps, derivative_of_order, exact_derivative
 from ui.derivation import show_steps
@@ -59,7 +60,7 @@ else:
 st.subheader("Values at several points, and the nudge")
 st.caption(
     f"The lab's `dJ_dw.subs([({var}, 2)])`, at every point below, next to the arithmetic "
-    f"k = (J({var}+ε) − J({var}))/ε for the sidebar's ε."
+    f"k = {FORWARD.formula(var, 'J')} for the sidebar's ε."
 )
 points_text = st.text_input(
     "Points (separated by commas)", value="2, 3, -3", key="points", bind="query-params"

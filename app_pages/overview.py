@@ -8,6 +8,7 @@ from derivcore.error_figure import error_figure
 from derivcore.figures import curve_figure
 from derivcore.nudge import nudge
 from derivcore.number_format import python_repr
+from derivcore.schemes import FORWARD
 from derivcore.symbolic import to_latex
 from ui.beyond import notebook_button
 from ui.cache import error_sweep_for, exact_derivative, graph_with_check
@@ -23,7 +24,7 @@ fn, var = inputs.function, inputs.var
 
 st.header("What is a derivative?")
 st.caption(
-    f"Nudge {var} by a small ε and watch J change: the ratio k = (J({var}+ε) − J({var}))/ε "
+    f"Nudge {var} by a small ε and watch J change: the ratio k = {FORWARD.formula(var, 'J')} "
     "approaches the derivative, until floating point gets in the way."
 )
 if fn is None:
