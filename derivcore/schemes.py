@@ -95,8 +95,7 @@ class Scheme:
             size = "" if abs(weight) == 1 else str(abs(weight))
             sign = "−" if weight < 0 else "+"
             parts.append((sign, f"{size}{f}({_shifted_text(var, offset, step)})"))
-        text = ("−" if parts[0][0] == "−" else "") + parts[0][1]
-        text += "".join(f" {sign} {term}" for sign, term in parts[1:])
+        text = _signed_sum(parts, "−")
         divisor = step if self.divisor == 1 else f"({self.divisor}{step})"
         return f"({text})/{divisor}"
 
@@ -111,10 +110,17 @@ class Scheme:
             )
             size = "" if abs(weight) == 1 else f"{abs(weight)}*"
             parts.append(("-" if weight < 0 else "+", f"{size}{f}({point})"))
-        text = ("-" if parts[0][0] == "-" else "") + parts[0][1]
-        text += "".join(f" {sign} {term}" for sign, term in parts[1:])
+        text = _signed_sum(parts, "-")
         divisor = h if self.divisor == 1 else f"({self.divisor} * {h})"
         return f"({text}) / {divisor}"
+
+
+def _signed_sum(parts: list[tuple[str, str]], minus: str) -> str:
+    """Signed terms written as a sum: [("+", "a"), ("−", "b")] → "a − b" (a leading minus kept)."""
+    first_sign, first = parts[0]
+    return (minus if first_sign == minus else "") + first + "".join(
+        f" {sign} {term}" for sign, term in parts[1:]
+    )
 
 
 def _shifted_text(var: str, offset: int, step: str) -> str:
