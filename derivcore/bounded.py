@@ -66,6 +66,11 @@ _ZYGOTE_BOOT = (
 _SELF_STOP_GRACE = 5
 # Seconds the zygote may take to start (import SymPy, warm up) or to fork, before we give up.
 _ZYGOTE_LIMIT = 60
+# A job that overran its limit with less processor time than this share of the limit was starved
+# by a busy machine (a classroom burst), not too expensive: saying "try a simpler function" and
+# caching that for every student would be false.
+_STARVED_SHARE = 0.5
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 _LENGTH = struct.Struct("!Q")
 _PID = struct.Struct("!q")
 
@@ -80,7 +85,8 @@ class WorkTimeout(TimeoutError):
     """The work did not finish (or could not start) within its time limit.
 
     `.message` is a sentence for the student; `str(err) == err.message`. `.busy` is True when
-    the work never started because every worker was taken: worth trying again, not remembering.
+    the work never started because every worker was taken, or overran while the busy machine
+    gave it less than half its limit in processor time: worth trying again, not remembering.
     """
 
     def __init__(self, message: str, busy: bool = False):
@@ -98,6 +104,15 @@ def timeout_message(timeout: float) -> str:
     return (
         f"This took longer than {_seconds(timeout)} to compute, so it was stopped. "
         "Try a simpler function."
+    )
+
+
+def starved_message(timeout: float, cpu: float) -> str:
+    """What the student reads when work overran its limit while getting too little processor
+    time: the server was busy, the input may be fine (so it is not remembered as too slow)."""
+    return (
+        f"The server is busy: this had only {cpu:.1f} s of processor time in its "
+        f"{_seconds(timeout)}, not enough to finish. Try again in a moment."
     )
 
 
@@ -250,6 +265,16 @@ class _Worker:
         _send_bytes(self.sock, job)
         return pickle.loads(_recv_bytes(self.sock, deadline))
 
+    def cpu_seconds(self) -> float | None:
+        """Processor time the worker has used so far (Linux's /proc; None elsewhere)."""
+        try:
+            with open(f"/proc/{self.pid}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        # utime and stime, fields 14 and 15 of stat(5), counted after the ")" that ends field 2.
+        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+
     def idle_and_alive(self) -> bool:
         """An idle worker's socket has nothing to read unless its process has ended (then it
         reads as closed): a worker killed from outside (the OOM killer, an operator) is found
@@ -360,15 +385,22 @@ class _Pool:
                 busy=True,
             ) from None
         healthy = False
+        cpu_before = None
         try:
             if worker is not None and not worker.idle_and_alive():
                 self._retire(worker)
                 worker = None
             if worker is None:
                 worker = self._spawn()
+            cpu_before = worker.cpu_seconds()
             ok, payload = worker.call(job, deadline)
             healthy = True
         except TimeoutError:
+            cpu_after = worker.cpu_seconds() if worker is not None else None
+            if cpu_before is not None and cpu_after is not None:
+                cpu = cpu_after - cpu_before
+                if cpu < _STARVED_SHARE * timeout:
+                    raise WorkTimeout(starved_message(timeout, cpu), busy=True) from None
             raise WorkTimeout(timeout_message(timeout)) from None
         except (EOFError, ConnectionError) as exc:
             raise RuntimeError(
@@ -433,7 +465,8 @@ def run_bounded(fn: Callable[..., Any], *args: Any, timeout: float | None = None
 
     Returns its result; an exception raised by `fn` is raised here with its type and message.
     Raises `WorkTimeout` when the work overruns (the worker is killed and replaced) or when no
-    worker becomes free in time. `fn` must be a top-level function of an importable module, and
+    worker becomes free in time; `.busy` tells an overrun starved by a busy machine from one the
+    input caused. `fn` must be a top-level function of an importable module, and
     arguments and result must pickle. Called inside a worker, it simply runs `fn` (the outer
     limit still applies); so it does on systems without fork (Windows), with no limit.
     """

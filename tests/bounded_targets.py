@@ -59,9 +59,10 @@ def crash():
 
 
 def never_finishes(*args, **kwargs):
-    """Stands in for a computation that would take far too long."""
+    """Stands in for a computation that would take far too long (it keeps the processor busy,
+    as SymPy does: a job that sleeps looks starved by a busy server)."""
     while True:
-        time.sleep(1)
+        pass
 
 
 def report_pid_then_sleep(path, seconds):

@@ -76,14 +76,28 @@ def test_work_timeout_is_a_timeout_error_with_a_message():
     assert pickle.loads(pickle.dumps(error)).message == "This took too long."
 
 
-def test_a_sleeping_call_is_stopped_in_time_and_the_pool_keeps_working():
-    error, seconds = stopped_after(targets.sleep_for, 100, timeout=0.5)
+def test_work_that_overruns_is_stopped_in_time_and_blamed_on_the_input():
+    error, seconds = stopped_after(targets.spin_forever, timeout=0.5)
     assert seconds < 0.5 + MARGIN
     assert error.message == (
         "This took longer than 0.5 s to compute, so it was stopped. Try a simpler function."
     )
+    assert not error.busy  # remembered: the same input would overrun again
     for i in range(4):
         assert run_bounded(targets.add, i, 1, timeout=1) == i + 1
+
+
+def test_work_that_got_no_processor_time_is_blamed_on_the_busy_server():
+    # A sleeping job uses no processor time, as a job starved by a classroom burst: it must not
+    # tell the student to simplify w² (nor be cached as too slow for everyone).
+    error, seconds = stopped_after(targets.sleep_for, 100, timeout=0.5)
+    assert seconds < 0.5 + MARGIN
+    assert error.busy
+    assert error.message == (
+        "The server is busy: this had only 0.0 s of processor time in its 0.5 s, "
+        "not enough to finish. Try again in a moment."
+    )
+    assert run_bounded(targets.add, 1, 1, timeout=1) == 2
 
 
 def test_a_busy_loop_is_stopped_in_time_and_its_worker_replaced():
