@@ -10,6 +10,7 @@ from ui.cache import graph_with_check
 from ui.link_options import keep_in_link, requested
 from ui.messages import show_problem
 from ui.sidebar import current_inputs, load_example
+from ui.table import show_table
 from ui.verdict import show_point_verdict
 
 inputs = current_inputs()
@@ -93,7 +94,7 @@ st.caption(
     "of thumb: a relative difference below about 1e-7 means the gradient is right; move ε to "
     "see the check fail for large ε (truncation) and for tiny ε (rounding)."
 )
-st.dataframe(
+show_table(
     [
         {
             "variable": name,
@@ -103,7 +104,6 @@ st.dataframe(
             "passes (< 1e-7)": "yes" if check.passes else "no",
         }
         for name, check in checks.items()
-    ],
-    hide_index=True,
+    ]
 )
 notebook_button(inputs, "chain rule", graph=graph)

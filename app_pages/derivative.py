@@ -14,6 +14,7 @@ from ui.derivation import show_steps
 from ui.link_options import explain_unusable
 from ui.messages import show_input_problem, show_problem
 from ui.sidebar import current_inputs
+from ui.table import show_table
 
 inputs = current_inputs()
 fn, var = inputs.function, inputs.var
@@ -75,7 +76,7 @@ if len(inputs.values) < len(fn.variables) - 1:
 elif points:
     exact = [exact_derivative(fn, inputs.cache_key, str(p), p, inputs.values) for p in points]
     rows = compare_at_points(fn.expr, var, points, inputs.eps, inputs.values, exact)
-    st.dataframe(
+    show_table(
         [
             {
                 var: str(row.point),
@@ -87,6 +88,5 @@ elif points:
                 "|k − J'|": f"{row.error:.3g}" if row.error is not None else "—",
             }
             for row in rows
-        ],
-        hide_index=True,
+        ]
     )

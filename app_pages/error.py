@@ -16,6 +16,7 @@ from ui.describe import describe_chart
 from ui.link_options import explain_unusable, is_boolean
 from ui.messages import show_problem
 from ui.sidebar import current_inputs
+from ui.table import show_table
 from ui.theme import figure_theme, presenting
 from ui.verdict import show_point_verdict
 
@@ -125,7 +126,7 @@ for scheme in schemes:
                 f"{var} + ε == {var} below": f"{model.breakdown_eps:.2g}",
             }
         )
-st.dataframe(rows, hide_index=True)
+show_table(rows)
 
 if beyond:
     st.subheader("Beyond the V")
@@ -134,7 +135,7 @@ if beyond:
         st.caption(f"Richardson's tableau at ε = {inputs.eps:g} (float64)")
         reference = sweep.reference("float64")
         rows = tableau_rows(fn.expr, var, inputs.x, inputs.eps, reference, inputs.values or None)
-        st.dataframe(rows, hide_index=True)
+        show_table(rows)
 
 st.subheader("Why a V?")
 st.markdown(error_explanation(sweep, inputs.eps))
