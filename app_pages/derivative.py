@@ -9,7 +9,7 @@ from derivcore.nudge import compare_at_points
 from derivcore.number_format import python_repr
 from derivcore.schemes import FORWARD
 from derivcore.symbolic import to_latex
-from ui.cache import derivation_steps, derivative_of_order, exact_derivative
+from ui.cache import derivation_steps, derivative_of_order, exact_derivatives
 from ui.derivation import show_steps
 from ui.link_options import explain_unusable
 from ui.messages import show_input_problem, show_problem
@@ -74,7 +74,7 @@ except ExpressionError as err:
 if len(inputs.values) < len(fn.variables) - 1:
     st.info("Give every other variable a value in the sidebar to see values at points.")
 elif points:
-    exact = [exact_derivative(fn, inputs.cache_key, str(p), p, inputs.values) for p in points]
+    exact = exact_derivatives(fn, inputs.cache_key, points, inputs.values)
     rows = compare_at_points(fn.expr, var, points, inputs.eps, inputs.values, exact)
     show_table(
         [

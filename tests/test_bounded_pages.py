@@ -32,3 +32,32 @@ def test_the_app_keeps_serving_after_a_timeout():
     open_page("derivative", f="tan(tan(tan(tan(w))))").slider(key="order").set_value(10).run()
     at = open_page("derivative", f="w^3")
     assert any("3 w^{2}" in latex.value for latex in at.latex)
+
+
+def test_a_table_of_slow_points_stops_starting_points_after_one_limit(monkeypatch):
+    # Each point has its own 2 s limit, and the table takes 20 points: slow points one after the
+    # other would hold the page for 20 × 2 s. Here each exact J′ takes 0.5 s.
+    import ui.cache
+
+    real = ui.cache.derivative_at
+
+    def slow_derivative_at(*args, **kwargs):
+        time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ui.cache, "derivative_at", slow_derivative_at)
+    start = time.monotonic()
+    at = open_page("derivative", f="w^3", points="1, 2, 3, 4, 5, 6, 7, 8, 9, 10")
+    assert time.monotonic() - start < default_timeout() + 0.5 + MARGIN + 3  # + the page's own work
+    exact = list(at.dataframe[0].value["J'(w) exact"])
+    done = [value for value in exact if not value.startswith("Not computed yet")]
+    assert 2 <= len(done) < 10
+    assert exact[len(done)] == (
+        "Not computed yet: the points above used this table's 2 s. "
+        "Change anything to continue, or ask for fewer points."
+    )
+    # Each rerun continues where the last stopped (computed points come from the cache).
+    for eps in ("0.01", "0.001", "0.1", "1e-5"):
+        at.text_input(key="eps").set_value(eps).run()
+    exact = list(at.dataframe[0].value["J'(w) exact"])
+    assert exact == [str(3 * p**2) for p in range(1, 11)]  # J′ = 3w², by hand

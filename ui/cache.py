@@ -6,6 +6,7 @@ every rerun; a busy server belongs to the moment, so `_busy_is_not_cached` keeps
 """
 
 import functools
+import time
 
 import streamlit as st
 
@@ -181,6 +182,34 @@ def exact_derivative(
     if value is None:
         return PointValue(False, None, None, message, r"\text{not computed}")
     return value
+
+
+def exact_derivatives(
+    function: PreparedFunction, key: tuple, points: list, values: dict
+) -> list[PointValue]:
+    """J'(point) exactly at each of `points` (the derivative page's table), as `exact_derivative`.
+
+    Each point has its own time limit, and a table may hold 20 points: 20 slow points would keep
+    the page busy for 40 s. So points are started only while the table has used less than one
+    limit; the rest say so, and come from the cache when the page runs again."""
+    budget = default_timeout()
+    deadline = time.monotonic() + budget
+    results = []
+    for point in points:
+        if time.monotonic() >= deadline:
+            results.append(
+                PointValue(
+                    False,
+                    None,
+                    None,
+                    f"Not computed yet: the points above used this table's {budget:g} s. "
+                    "Change anything to continue, or ask for fewer points.",
+                    r"\text{not computed yet}",
+                )
+            )
+        else:
+            results.append(exact_derivative(function, key, str(point), point, values))
+    return results
 
 
 @_busy_is_not_cached
