@@ -267,18 +267,20 @@ def wait_healthy(base_url: str, timeout: float, poll: float = 0.2) -> float:
 
 
 def start_server(app: Path, port: int, log_path: Path) -> subprocess.Popen:
-    """`streamlit run app.py` on 127.0.0.1:port, with the app's own .streamlit/config.toml and,
-    as the Dockerfile does, no file watcher: hosted files do not change, and a watcher that sees
-    an edit re-imports derivcore mid-test (a new worker pool, old workers left running)."""
+    """`streamlit run app.py` on 127.0.0.1:port, with the app's own .streamlit/config.toml (read
+    from the working directory, so it is the repository's for a script elsewhere too, such as
+    bench/floor_app.py) and, as the Dockerfile does, no file watcher: hosted files do not change,
+    and a watcher that sees an edit re-imports derivcore mid-test (a new worker pool, old workers
+    left running)."""
     command = [
-        sys.executable, "-m", "streamlit", "run", app.name,
+        sys.executable, "-m", "streamlit", "run", str(app.resolve()),
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
     ]
     with open(log_path, "wb") as log:
         return subprocess.Popen(
-            command, cwd=app.parent, stdout=log, stderr=subprocess.STDOUT,
+            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
