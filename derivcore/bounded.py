@@ -70,6 +70,9 @@ _ZYGOTE_LIMIT = 60
 # by a busy machine (a classroom burst), not too expensive: saying "try a simpler function" and
 # caching that for every student would be false.
 _STARVED_SHARE = 0.5
+# Processor time is counted in clock ticks (10 ms): shorter limits (the remainder of a budget, a
+# quick proof attempt) cannot be judged, and their overrun stays the input's.
+_STARVED_MIN_LIMIT = 0.25
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 _LENGTH = struct.Struct("!Q")
 _PID = struct.Struct("!q")
@@ -397,7 +400,7 @@ class _Pool:
             healthy = True
         except TimeoutError:
             cpu_after = worker.cpu_seconds() if worker is not None else None
-            if cpu_before is not None and cpu_after is not None:
+            if timeout >= _STARVED_MIN_LIMIT and None not in (cpu_before, cpu_after):
                 cpu = cpu_after - cpu_before
                 if cpu < _STARVED_SHARE * timeout:
                     raise WorkTimeout(starved_message(timeout, cpu), busy=True) from None
