@@ -12,6 +12,7 @@ hardly changes when other programs share the machine, so runs on a busy machine 
     .venv/bin/python bench/bench_rerun_cpu.py                     # every page, 30 + 15 reruns
     .venv/bin/python bench/bench_rerun_cpu.py --page error --eps-reruns 60
     .venv/bin/python bench/bench_rerun_cpu.py --url http://127.0.0.1:8660 --server-pid 1234
+    .venv/bin/python bench/bench_rerun_cpu.py --page error --idle-sessions 100  # a full class idle
 
 Traffic only goes to 127.0.0.1.
 """
@@ -96,6 +97,28 @@ async def bench_page(url: str, pid: int, page: str, args, offset: int) -> dict:
         await session.close()
 
 
+async def bench_pages(url: str, pid: int, pages: list[str], args) -> dict[str, list[float]]:
+    """Every page in turn, with `args.idle_sessions` other sessions connected and idle (Streamlit
+    visits every connected session each time it flushes messages); server ms per page."""
+    idle = [
+        StudentSession(url, "", {"f": "w^2", "at": "3", "eps": "0.001"}, args.timeout)
+        for _ in range(args.idle_sessions)
+    ]
+    totals = {"eps": [], "new": []}
+    try:
+        for session in idle:
+            await session.open()
+        for n, page in enumerate(pages):
+            result = await bench_page(url, pid, page, args, 1000 * (n + 1))
+            report(page, result)
+            for kind in totals:
+                totals[kind].append(result[kind]["server_ms"])
+    finally:
+        for session in idle:
+            await session.close()
+    return totals
+
+
 def report(page: str, result: dict) -> None:
     eps, new = result["eps"], result["new"]
     errors = eps["exceptions"] + new["exceptions"]
@@ -118,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="a running app on 127.0.0.1 (else start one)")
     parser.add_argument("--server-pid", type=int, help="with --url: the server's pid")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per rerun at most")
+    parser.add_argument("--idle-sessions", type=int, default=0,
+                        help="sessions kept open on the overview, doing nothing, meanwhile")
     args = parser.parse_args(argv)
     if not 1 <= args.eps_reruns <= 10_000 or not 1 <= args.new_reruns <= 10_000:
         parser.error("--eps-reruns and --new-reruns must be between 1 and 10000")
@@ -143,13 +168,8 @@ def main(argv: list[str] | None = None) -> int:
               f"per page); server = the Streamlit process, +workers = with its SymPy workers")
         print(f"{'page':<14}{'ε server':>9}{'+workers':>9}{'wall':>9}"
               f"{'new server':>11}{'+workers':>9}{'wall':>9}")
-        totals = {"eps": [], "new": []}
         started = time.monotonic()
-        for n, page in enumerate(pages):
-            result = asyncio.run(bench_page(url, pid, page, args, 1000 * (n + 1)))
-            report(page, result)
-            for kind in totals:
-                totals[kind].append(result[kind]["server_ms"])
+        totals = asyncio.run(bench_pages(url, pid, pages, args))
         print(f"mean over pages: ε change {statistics.mean(totals['eps']):.1f} ms, new function "
               f"{statistics.mean(totals['new']):.1f} ms of server CPU per rerun "
               f"({time.monotonic() - started:.0f} s)")
