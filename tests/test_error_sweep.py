@@ -429,3 +429,16 @@ def test_tan_just_below_its_pole_is_flagged_for_every_step_that_crosses_it():
                         ("float64",))
     reason = sweep.misleading_k_reason("forward", "float64")
     assert "a pole of J (where cos(w) = 0)" in reason and reason.startswith("for ε ≥ 1.1")
+
+
+def test_a_switch_where_j_still_has_a_slope_is_no_corner():
+    # w·|w| at 0: |w| switches, but J's one-sided slopes are both 0 (h·|h|/h = ±h → 0), so
+    # J′(0) = 0, and the forward difference is k = ε·|ε|/ε = ε: its error is ε itself (to the
+    # rounding of ε·|ε|).
+    sweep = error_sweep(w * sympy.Abs(w), "w", 0.0, GRID[::10], ["forward"], ["float64"])
+    assert sweep.reference("float64") == 0.0
+    assert sweep.nan_reason("forward", "float64") is None
+    np.testing.assert_allclose(sweep.abs_error("forward", "float64"), sweep.eps, rtol=2.3e-16)
+    # |w| itself at 0 keeps its corner.
+    corner = error_sweep(sympy.Abs(w), "w", 0.0, GRID[::10], ["forward"], ["float64"])
+    assert "not differentiable" in corner.nan_reason("forward", "float64")

@@ -29,3 +29,10 @@ def test_every_page_gives_the_same_verdict_and_labels_the_float(page, f, at, rea
 def test_an_ordinary_point_gets_no_verdict():
     assert "floating point computes" not in messages(open_page("error", f="w^2", at="3"))
     assert nearest_float_note("w", sympy.Integer(3), 3.0) == "w = 3.0 is exactly the point typed"
+
+
+@pytest.mark.parametrize("page", ["overview", "derivative", "error", "curve"])
+def test_a_switch_where_j_still_has_a_slope_is_differentiable_on_every_page(page):
+    # w·|w| at 0: both one-sided slopes are 0 (by hand), so J′(0) = 0 everywhere.
+    text = messages(open_page(page, f="w*abs(w)", at="0"))
+    assert "not differentiable" not in text, text
