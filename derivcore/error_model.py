@@ -88,6 +88,9 @@ class ErrorModel:
     # two-point schemes. R/ε cannot exceed it there (sigmoid at 0, ε = 1e-20: R/ε is 1e4, the
     # error 0.25). inf where that is not what the formula gives (five-point, complex step).
     rounding_cap: float = math.inf
+    # The order of the first non-zero truncation term; `order` is the term the model keeps, a
+    # later one where the first is tiny (sigmoid at 40: J″/2·ε is there, but J‴/6·ε² limits).
+    leading_order: int | None = None
 
     def truncation(self, eps) -> np.ndarray:
         eps = np.asarray(eps, dtype=np.float64)
@@ -95,9 +98,17 @@ class ErrorModel:
             return self.truncation_coefficient * eps**self.order
 
     def rounding(self, eps) -> np.ndarray:
+        """R/ε + floor; at most the cap where the values of J round alike (k = 0 there), which
+        is where J's change over the step, |J′|·ε + C·ε^(p+1), stays below their rounding R."""
         eps = np.asarray(eps, dtype=np.float64)
         with np.errstate(all="ignore"):
-            magnified = np.minimum(self.rounding_coefficient / eps, self.rounding_cap)
+            magnified = self.rounding_coefficient / eps
+            if math.isfinite(self.rounding_cap):
+                change = self.rounding_cap * eps + self.truncation_coefficient * eps ** (
+                    self.order + 1
+                )
+                alike = change <= self.rounding_coefficient
+                magnified = np.where(alike, np.minimum(magnified, self.rounding_cap), magnified)
             return magnified + self.rounding_floor
 
     def total(self, eps) -> np.ndarray:
@@ -275,20 +286,27 @@ def error_model(
         )
     if scheme == "complex_step" or rounding == 0:
         notes.append(
-            "Rounding does not grow as ε shrinks here: any ε below best_eps gives about "
+            f"Rounding does not grow as ε shrinks here: any ε below {best_eps:.1e} gives about "
             "the smallest error, u·|J′|."
         )
     definition = scheme_named(scheme)
     two_point = len(definition.terms) == 2 and not definition.imaginary
     cap = abs(values[1]) if two_point else math.inf
     if best_error > cap + floor or best_eps <= breakdown:
-        # The change J′·ε stays below the rounding of J at every ε that moves w: the values of
-        # J round alike, k = 0, and no step does better than that error, |J′|.
-        notes = [
-            f"Here J′·ε stays below the rounding of J in {dtype} at every step that moves "
-            f"{x_value:g}, so the values of J round alike and k = 0: no ε does better than "
-            f"the error |J′| = {cap:.2g}."
-        ]
+        # Truncation plus rounding cost more than k = 0 does at every ε: the best the quotient
+        # does is k = 0, where the step is so small that the values of J round alike.
+        if cap == 0:
+            notes.append(
+                f"J′ = 0 here: where ε is small enough that the values of J round alike in "
+                f"{dtype}, k = 0, which is exactly J′; no ε does better."
+            )
+        else:
+            notes.append(
+                f"Here truncation and the rounding of J in {dtype} cost more than |J′| = "
+                f"{cap:.2g} at every ε, so nothing beats k = 0, which the quotient gives where "
+                "ε is small enough that the values of J round alike: the smallest error is "
+                "|J′| itself."
+            )
         best_eps, best_error = None, cap + floor
     return ErrorModel(
         scheme,
@@ -302,4 +320,5 @@ def error_model(
         floor,
         " ".join(notes),
         cap,
+        terms[0][2],
     )

@@ -16,6 +16,15 @@ from derivcore.number_format import number_latex
 from derivcore.sweep import ErrorSweep
 
 LAB_EPS = 1e-9
+# A model value this many times above or below the measured error is not quoted as describing it.
+_OFF = 10
+
+
+def _smallest_measured(sweep: ErrorSweep, scheme: str, dtype: str) -> float:
+    """The smallest finite measured |k − J′| above the ε where w + ε == w (inf if none)."""
+    error = sweep.abs_error(scheme, dtype)[sweep.eps > sweep.model(scheme, dtype).breakdown_eps]
+    finite = error[np.isfinite(error)]
+    return float(finite.min()) if finite.size else math.inf
 
 
 def _focus(sweep: ErrorSweep) -> tuple[str, str]:
@@ -35,7 +44,15 @@ def error_explanation(sweep: ErrorSweep, eps: float | None) -> str:
     model = sweep.model(scheme, dtype)
     name = scheme.replace("_", "-")
     text = [_parts(sweep, scheme, dtype, model)]
-    if model.best_eps and model.rounding_coefficient > 0:
+    smallest = _smallest_measured(sweep, scheme, dtype)
+    if model.best_eps and model.rounding_coefficient > 0 and smallest > _OFF * model.best_error:
+        text.append(
+            f"The model's two parts would balance at ε ≈ {model.best_eps:.1e} with an error of "
+            f"about {model.best_error:.1e}, but the measured error never gets below "
+            f"{smallest:.1e} here: the model does not describe this function at this point, "
+            "so read the measured curve."
+        )
+    elif model.best_eps and model.rounding_coefficient > 0:
         text.append(
             f"For {name} differences in {dtype} here the two parts balance at ε ≈ "
             f"{model.best_eps:.1e}, where the model's error is about {model.best_error:.1e}: "
@@ -58,9 +75,16 @@ def _parts(sweep: ErrorSweep, scheme: str, dtype: str, model) -> str:
             f"magnified as ε shrinks: its error is **truncation** (C·ε^{model.order}, shrinking "
             f"with ε) plus the rounding of k itself, about u·|J′| (u ≈ {u:.1e} in {dtype})."
         )
+    leading = model.leading_order or model.order
+    taylor = (
+        f"k = J′({var}) + C·ε^{model.order} + …"
+        if leading == model.order
+        else f"k = J′({var}) + a·ε^{leading} + C·ε^{model.order} + …, where the ε^{leading} "
+        f"term is so small here that the ε^{model.order} term matters more"
+    )
     return (
         f"The error of the nudge has two parts. **Truncation**: Taylor's theorem says "
-        f"k = J′({var}) + C·ε^{model.order} + …, so this part shrinks as ε shrinks. "
+        f"{taylor}, so this part shrinks as ε shrinks. "
         f"**Rounding**: a {dtype} keeps about {_digits(u)} significant digits (u ≈ {u:.1e}); "
         f"each value of J carries an error of about u·|J|, the subtraction of nearly equal "
         "values keeps that error while the difference itself shrinks, and dividing by ε "
@@ -91,7 +115,24 @@ def _at_step(sweep: ErrorSweep, scheme: str, dtype: str, model, label: str, valu
     if not math.isfinite(measured):
         return sentence + "."
     sentence += f"; measured at ε = {grid_eps:.2g}: {measured:.1e}"
-    if measured > 0 and label == "the lab's ε" and scheme != "complex_step":
+    var = sweep.var
+    k_is_zero = _k_at(sweep, scheme, dtype, grid_eps) == 0 and scheme != "complex_step"
+    if measured > 0 and k_is_zero:
+        sentence += (
+            f" (k = 0: J({var} + ε) rounds to J({var}) at that step, so the error is |J′| itself)"
+        )
+    # A measured error far below the rounding term is ordinary (R/ε is the size of a bound), so
+    # only a truncation term far above the measurement, or a model far below it, is "off".
+    elif measured > 0 and (
+        (truncation > _OFF * measured and truncation >= rounding)
+        or truncation + rounding < measured / _OFF
+    ):
+        above = truncation + rounding > measured
+        sentence += (
+            f": the model is more than {_OFF}× {'above' if above else 'below'} the measured "
+            "error here, so it does not describe this step"
+        )
+    elif measured > 0 and label == "the lab's ε" and scheme != "complex_step":
         ratio = measured / grid_eps
         sentence += f", {ratio:.3g} times ε itself"
         if rounding > 2 * truncation:
@@ -100,9 +141,9 @@ def _at_step(sweep: ErrorSweep, scheme: str, dtype: str, model, label: str, valu
             sentence += ": at that step truncation still decides"
     elif measured == 0:
         sentence += " (exactly 0" + (
-            f": J({sweep.var} + ε) rounds to J({sweep.var}), so k = 0, which here is J′ itself)"
-            if _k_at(sweep, scheme, dtype, grid_eps) == 0
-            else ": the errors happened to cancel)"
+            f": J({var} + ε) rounds to J({var}), so k = 0, which here is J′ itself)"
+            if k_is_zero
+            else ": the computed k equals J′ to the last bit)"
         )
     return sentence + "."
 
@@ -118,10 +159,18 @@ def _breakdown(sweep: ErrorSweep, scheme: str, dtype: str, model) -> str:
             return f"Below ε ≈ {edge:.1e}, ε itself rounds to 0 in {dtype}, so k = 0/0."
         return ""
     if not edge > 0:
-        return (
+        start = (
             f"At {var} = 0, {var} + ε is ε itself: it never rounds back to {var} (until ε "
-            f"underflows), so k stays a real difference quotient for every ε shown."
+            "underflows)"
         )
+        alike = sweep.estimate(scheme, dtype) == 0
+        if alike.any():
+            exact = " (exactly J′, which is 0)" if sweep.reference(dtype) == 0 else ""
+            return (
+                f"{start}, but J(ε) itself rounds to J(0) for small ε: k = 0{exact} for ε up "
+                f"to {float(sweep.eps[alike].max()):.1e} here."
+            )
+        return f"{start}, and J(ε) never rounds to J(0) here, so k is never 0."
     below = sweep.eps <= edge
     if not below.any():
         return ""

@@ -4,6 +4,7 @@ import csv
 import io
 import math
 
+import mpmath
 import numpy as np
 import sympy
 
@@ -114,3 +115,85 @@ def test_a_derivative_beyond_float64_is_not_called_undefined():
     sweep = error_sweep(sympy.exp(w), "w", 1000.0, default_eps_grid(), ("forward",), ("float64",))
     text = error_explanation(sweep, 1e-3)
     assert "not defined" not in text and "beyond the range of float64" in text
+
+
+# Audit of 2026-12-01: sentences the page showed that its own numbers contradicted.
+HALF_PI = math.pi / 2  # the float nearest π/2, where J′ = cos(HALF_PI) = 6.1e-17
+
+
+def test_k_equal_to_zero_is_named_where_truncation_was_said_to_decide():
+    # sin at π/2, lab's ε: sin(π/2 + 9.5e-10) rounds to sin(π/2) = 1.0 in float64 (checked here),
+    # so k = 0 and the error is |J′|: neither truncation nor the model's rounding decides.
+    _, text, h = _lab_sentence(sympy.sin(w), HALF_PI)
+    assert math.sin(HALF_PI + h) == math.sin(HALF_PI)
+    assert "k = 0: J(w + ε) rounds to J(w) at that step, so the error is |J′| itself" in text
+    assert "truncation still decides" not in text
+
+
+def test_no_step_is_said_to_give_k_equal_to_zero_where_k_moves():
+    # sin at π/2, ε = 1e-3: k = (sin(π/2 + 1e-3) − 1)/1e-3 ≈ −5e-4 ≠ 0 (by hand, −ε/2).
+    assert (math.sin(HALF_PI + 1e-3) - 1) / 1e-3 < -4e-4
+    _, text, _ = _lab_sentence(sympy.sin(w), HALF_PI)
+    assert "at every step that moves" not in text
+    assert "nothing beats k = 0" in text  # what the model does claim: |J′| is the best error
+    # cos at 0: J′ = 0, so k = 0 is exactly right, not an error of |J′| = 0 to beat.
+    _, text, _ = _lab_sentence(sympy.cos(w), 0.0)
+    assert "J′ = 0 here" in text and "no ε does better than the error |J′| = 0" not in text
+
+
+def test_the_rounding_part_is_not_zero_where_the_values_of_j_differ():
+    # cos at 0, ε = 1e-3: cos(1e-3) ≠ 1, so rounding is R/ε with R = u·2·|cos 0| = 2^-52 (the
+    # forward weights |1| + |−1|), not the cap |J′| = 0 that holds only where values round alike.
+    sweep = error_sweep(sympy.cos(w), "w", 0.0, default_eps_grid(), ("forward",), ("float64",))
+    model = sweep.model("forward", "float64")
+    assert float(model.rounding(1e-3)) == 2.0**-52 / 1e-3
+    assert math.cos(1e-9) == 1.0 and float(model.rounding(1e-9)) == 0.0
+
+
+def test_the_taylor_statement_keeps_a_small_leading_term():
+    # sigmoid at 40: J″(40) = σ(1 − σ)(1 − 2σ) ≠ 0 (mpmath below), so k − J′ has an ε¹ term even
+    # though the model keeps the ε² one.
+    with mpmath.workdps(50):
+        s = 1 / (1 + mpmath.exp(-40))
+        assert abs(s * (1 - s) * (1 - 2 * s)) > 1e-18
+    _, text, _ = _lab_sentence(1 / (1 + sympy.exp(-w)), 40.0)
+    assert "k = J′(w) + a·ε^1 + C·ε^2" in text
+
+
+def test_a_model_far_from_the_measurement_is_not_quoted_as_describing_it():
+    # sqrt at 1e-8, ε = 1e-3: the model's J″/2·ε = x^(-3/2)/8·ε = 1.25e8 (by hand), the measured
+    # error |(sqrt(x + ε) − sqrt(x))/ε − 1/(2 sqrt x)| about 5e3: far outside the ε² ≪ x range.
+    sweep = error_sweep(sympy.sqrt(w), "w", 1e-8, default_eps_grid(), ("forward",), ("float64",))
+    text = error_explanation(sweep, 1e-3)
+    assert "the model is more than 10× above the measured error here" in text
+    # softplus at −40: J computes as log(1 + e^-40) = log(1.0) = 0, so k = 0 at every ε and the
+    # error is J′ = σ(−40) ≈ 4.2e-18 everywhere, far above the model's "best" 4e-25.
+    assert math.log(1 + math.exp(-40)) == 0.0
+    sweep = error_sweep(
+        sympy.log(1 + sympy.exp(w)), "w", -40.0, default_eps_grid(), ("forward",), ("float64",)
+    )
+    text = error_explanation(sweep, 1e-3)
+    assert "smaller steps make the answer *worse*" not in text
+    assert "the measured error never gets below 4.2e-18" in text
+
+
+def test_k_is_said_to_collapse_at_zero_where_j_of_eps_rounds_to_j_of_zero():
+    # exp at 0: exp(ε) rounds to 1.0 for ε below about 1.1e-16 (numpy over the grid, below).
+    sweep = error_sweep(sympy.exp(w), "w", 0.0, default_eps_grid(), ("forward",), ("float64",))
+    largest = float(sweep.eps[np.exp(sweep.eps) == 1.0].max())
+    text = error_explanation(sweep, 1e-3)
+    assert f"k = 0 for ε up to {largest:.1e} here" in text
+    assert "k stays a real difference quotient" not in text
+
+
+def test_an_exact_zero_error_is_not_put_down_to_luck():
+    # sin at 0: sin(ε) rounds to ε for small ε, so k = sin(ε)/ε is 1.0 = J′ exactly (systematic).
+    _, text, h = _lab_sentence(sympy.sin(w), 0.0)
+    assert math.sin(h) / h == 1.0
+    assert "the computed k equals J′ to the last bit" in text
+    assert "happened to cancel" not in text
+
+
+def test_no_code_name_in_the_text():
+    _, text, _ = _lab_sentence(sympy.exp(w), 1.0, "complex_step")
+    assert "best_eps" not in text
