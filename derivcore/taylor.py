@@ -108,16 +108,44 @@ def taylor_latex(expansion: TaylorExpansion, order: int, var: str) -> str:
 
 
 def forward_truncation_text(expansion: TaylorExpansion, eps: float) -> str:
-    """The link to the error page: the forward difference's truncation error is C·ε with
-    C = J″/2, the order-2 Taylor coefficient."""
-    c = expansion.forward_truncation_constant
-    if c is None:
+    """The link to the error page. With the Taylor coefficients cₙ = J⁽ⁿ⁾(w₀)/n!,
+    (J(w₀+ε) − J(w₀))/ε − J′(w₀) = c₂·ε + c₃·ε² + …: the first non-zero cₙ leads (C = J″/2
+    unless J″ = 0), and quoting it at ε is fair only while the next term is small beside it."""
+    coefficients = expansion.coefficients
+    if expansion.highest_order < 2:
         return (
-            "Without J″ at this point there is no order-2 Taylor term, so the forward "
-            "difference's error is not C·ε here."
+            "J″ does not exist at this point, so J has no order-2 Taylor term here and Taylor's "
+            "theorem does not give the forward difference's error as C·ε."
         )
-    return (
-        f"The forward difference is exact for T₁ (the tangent): its error comes from the next "
-        f"term. (J(w₀+ε) − J(w₀))/ε − J′(w₀) = J″(w₀)/2 · ε + …, so the truncation error on the "
-        f"error page is C·ε with C = J″/2 = {c:.6g}: for ε = {eps:g} about {abs(c) * eps:.3g}."
-    )
+    leading = next((n for n in range(2, len(coefficients)) if coefficients[n] != 0), None)
+    if leading is None:
+        return (
+            f"J″ = … = J{_primes(expansion.highest_order)} = 0 here: the forward difference's "
+            f"truncation error has no term up to ε^{expansion.highest_order - 1}."
+        )
+    c = coefficients[leading]
+    if leading == 2:
+        text = (
+            "The forward difference is exact for T₁ (the tangent): its error comes from the "
+            "next term. (J(w₀+ε) − J(w₀))/ε − J′(w₀) = J″(w₀)/2 · ε + …, so the truncation "
+            f"error on the error page is C·ε with C = J″/2 = {c:.6g}"
+        )
+    else:
+        zero = ", ".join(f"J{_primes(n)}" for n in range(2, leading))
+        text = (
+            f"The forward difference is exact for T₁ (the tangent), and here {zero} = 0, so "
+            f"its error comes from the first term that remains: J{_primes(leading)}(w₀)/"
+            f"{leading}! · ε^{leading - 1} + …, i.e. C·ε^{leading - 1} with C = {c:.6g}"
+        )
+    if c < 0:
+        text += f" (the error page plots its size, {abs(c):.6g})"
+    size = abs(c) * eps ** (leading - 1)
+    following = leading + 1
+    if following < len(coefficients):
+        next_size = abs(coefficients[following]) * eps ** (following - 1)
+        if next_size > size / 3:  # one term would be off by a third or more
+            return (
+                f"{text}. At ε = {eps:g} the next term ({next_size:.3g}) is not small beside "
+                f"this one ({size:.3g}), so ε is too large for one term to give the error."
+            )
+    return f"{text}: for ε = {eps:g} about {size:.3g}."

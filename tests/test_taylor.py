@@ -61,3 +61,33 @@ def test_coefficients_match_mpmath_at_an_ordinary_point():
     expected = [float(mpmath.log(2))] + [(-1) ** (n + 1) / (n * 2**n) for n in range(1, 5)]
     assert expansion.coefficients == pytest.approx(expected, rel=1e-14)
     assert not math.isnan(expansion.polynomial(4, np.array([2.5]))[0])
+
+
+# Audit of 2026-12-01: the curve page's link to the error page, checked by hand.
+def test_where_j_second_is_zero_the_first_term_that_remains_is_quoted():
+    # w³ at 0: (ε³ − 0)/ε − 0 = ε², so C = 1 with ε² (not "C = J″/2 = 0: about 0").
+    text = forward_truncation_text(taylor_expansion(parse("w^3"), "w", parse("0")), 1e-3)
+    assert "C·ε^2 with C = 1: for ε = 0.001 about 1e-06" in text
+    # sin at 0: sin(ε)/ε − 1 ≈ −ε²/6, so C = −1/6, of size 0.166667.
+    text = forward_truncation_text(taylor_expansion(parse("sin(w)"), "w", parse("0")), 1e-3)
+    assert "C = -0.166667 (the error page plots its size, 0.166667)" in text
+    assert "about 1.67e-07" in text
+
+
+def test_an_eps_beyond_the_one_term_range_is_not_given_one_terms_size():
+    # sqrt at 1e-8, ε = 1e-3: J″/2·ε = 1.25e8 while the real error is about 5e3 (the secant
+    # (sqrt(1e-8 + 1e-3) − 1e-4)/1e-3 = 31.5 against the tangent 5000): ε ≫ w, so the series
+    # in ε/w diverges and one term says nothing.
+    secant = (math.sqrt(1e-8 + 1e-3) - 1e-4) / 1e-3
+    assert abs(secant - 5000) < 5000
+    text = forward_truncation_text(taylor_expansion(parse("sqrt(w)"), "w", parse("1e-8")), 1e-3)
+    assert "so ε is too large for one term to give the error" in text
+    assert "about 1.25e+08" not in text
+
+
+def test_without_j_second_the_text_does_not_deny_a_c_eps_error():
+    # w·|w| at 0: k = ε·|ε|/ε = ε exactly, so "the error is not C·ε" would be false; J″ does
+    # not exist, so Taylor's theorem is what does not apply.
+    text = forward_truncation_text(taylor_expansion(parse("w*abs(w)"), "w", parse("0")), 1e-3)
+    assert "is not C·ε" not in text
+    assert "Taylor's theorem does not give" in text
