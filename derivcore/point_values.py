@@ -193,11 +193,33 @@ def _same_number(a: sympy.Expr, b: sympy.Expr) -> bool:
     return _is_negligible(_evalf(a - b), scale)
 
 
+# Working precisions (digits) tried for a value whose terms cancel: sin(w)/w has J′ = cos(w)/w −
+# sin(w)/w², whose two terms at w = 1e-300 agree to 600 digits; at 50 SymPy returned a "zero"
+# good to ±1e140, shown as J′ ≈ 1.9e140 (the true value is −3.3e-301).
+_CANCELLATION_DIGITS = (2 * REFERENCE_DIGITS, 1000, 5000)
+
+
+def _accurate(value: sympy.Expr) -> sympy.Expr:
+    """`value` to 50 correct digits, with as much working precision as its cancellation needs
+    (up to 5000 digits); a value still indistinguishable from 0 then is taken as 0."""
+    for digits in _CANCELLATION_DIGITS:
+        try:
+            return value.evalf(REFERENCE_DIGITS, strict=True, maxn=digits)
+        except sympy.core.evalf.PrecisionExhausted:
+            continue
+        except (OverflowError, ValueError) as failure:
+            raise _NoValue("unevaluable") from failure
+    rough = _evalf(value)
+    if isinstance(rough, sympy.Float) and rough._prec < 53:  # no float64's worth of digits
+        return sympy.Float(0)
+    return rough
+
+
 def _nearest_float(value: sympy.Expr) -> float | None:
     """The float64 nearest to an exact real number: ±inf beyond float64's range (also when the
     number is too large for SymPy to evaluate), None if not even its sign can be found."""
     try:
-        return float(_evalf(value))
+        return float(_accurate(value))
     except _NoValue:
         if value.is_extended_positive:
             return math.inf

@@ -5,6 +5,7 @@ Expected values are hand-derived (d/dw w² = 2w, d/dw 1/w = −1/w², ...) or th
 
 import math
 
+import mpmath
 import numpy as np
 import pytest
 import sympy
@@ -19,6 +20,7 @@ from derivcore.curves import (
     tangent_line,
     tangent_slope,
 )
+from derivcore.expressions import parse
 from derivcore.nudge import nudge
 
 w = sympy.Symbol("w", real=True)
@@ -315,3 +317,24 @@ def test_window_near_the_largest_double_stays_finite():
     assert lo < 1.7e308 <= hi == biggest
     lo, hi = default_window(w, "w", -1.7e308)
     assert -biggest == lo < -1.7e308 < hi
+
+
+def _mpmath_slope(f, x: float) -> float:
+    """J′(x) by mpmath's own differentiation at 1000 digits (independent of our evaluation)."""
+    with mpmath.workdps(1000):
+        return float(mpmath.diff(f, mpmath.mpf(x)))
+
+
+@pytest.mark.parametrize(
+    ("text", "f", "x"),
+    [
+        ("sin(w)/w", lambda t: mpmath.sin(t) / t, 1e-8),
+        ("sin(w)/w", lambda t: mpmath.sin(t) / t, 1e-300),
+        ("(1 - cos(w))/w^2", lambda t: (1 - mpmath.cos(t)) / t**2, 1e-8),
+        ("(exp(w) - 1)/w", lambda t: (mpmath.exp(t) - 1) / t, 1e-8),
+    ],
+)
+def test_the_tangent_slope_survives_a_derivative_whose_terms_cancel(text, f, x):
+    # Audit of 2026-12-01: evaluated in float64, J′ = cos(w)/w − sin(w)/w² at 1e-8 gave 1.5e-8
+    # (the true slope is −3.3e-9, of the other sign); (exp(w) − 1)/w gave 1.6 for 0.5.
+    assert tangent_slope(parse(text), "w", x) == pytest.approx(_mpmath_slope(f, x), rel=1e-14)

@@ -402,3 +402,14 @@ def test_a_derivative_too_large_to_compute_says_so_instead_of_an_empty_value():
     value = derivative_at(parse("exp(exp(exp(w)))"), "w", 10)
     assert not value.defined
     assert "about 10^9565" in value.message and "w = 10" in value.message
+
+
+def test_an_exact_value_whose_terms_cancel_is_evaluated_with_enough_digits():
+    # Audit of 2026-12-01: J′ of sin(w)/w at 1e-300 is cos(w)/w − sin(w)/w², two terms of 1e300
+    # that agree to 600 digits; at 50 digits the overview showed J′ ≈ 1.9e140. mpmath at 2000
+    # digits: −3.333e-301.
+    with mpmath.workdps(2000):
+        t = mpmath.mpf(10) ** -300
+        expected = float(mpmath.cos(t) / t - mpmath.sin(t) / t**2)
+    result = derivative_at(parse("sin(w)/w"), "w", parse("10^-300"))
+    assert result.defined and result.decimal == pytest.approx(expected, rel=1e-15)
