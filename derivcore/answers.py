@@ -161,10 +161,15 @@ def compare_numerically(
     expected = sympy.diff(problem_expr, x)
     points = _Points(symbols, domain)
     expected_values, answer_values = points.values(expected), points.values(answer)
+    # Only where J itself has a value: log's J′ = 1/w is real at w = −1, log is not, so 1/|w|
+    # is a right answer on log's domain and must not be refuted there.
+    function_values = points.values(problem_expr)
     both = [
         i
-        for i, (d, a) in enumerate(zip(expected_values, answer_values, strict=True))
-        if d is not None and a is not None
+        for i, (j, d, a) in enumerate(
+            zip(function_values, expected_values, answer_values, strict=True)
+        )
+        if j is not None and d is not None and a is not None
     ]
     known = dict(answer=answer, expected=expected)
     if not both:
@@ -422,8 +427,18 @@ def _constant_ratio(answer_values, expected_values, indices) -> Fraction | float
     return simple if math.isclose(float(simple), ratio, rel_tol=1e-12) else ratio
 
 
+def _distinct_from_one(factor: float) -> str:
+    """The factor with the fewest significant digits (6 at least) that do not read as 1."""
+    for digits in range(6, 18):
+        shown = f"{factor:.{digits}g}"
+        if float(shown) != 1.0:
+            return shown
+    return repr(factor)
+
+
 def _factor_message(factor: Fraction | float) -> str:
-    shown = str(factor) if isinstance(factor, Fraction) else f"{factor:.6g}"
+    # Enough digits to tell the factor from 1: 2.0000001w on w² is 1.00000005 times J′, not "1".
+    shown = str(factor) if isinstance(factor, Fraction) else _distinct_from_one(factor)
     return (
         f"Your answer is off by a factor of {shown}: it is {shown} times the derivative. "
         "Check the constant factors (and the inner derivative of a chain rule)."

@@ -277,3 +277,19 @@ def test_huge_intermediate_values_do_not_hang_the_check():
     )
     assert check_answer(parse("exp(exp(exp(w)))"), "e^(e^(e^w) + e^w + w)").correct
     assert time.perf_counter() - start < 10
+
+
+def test_an_answer_right_on_the_functions_domain_is_not_refuted_outside_it():
+    # Audit of 2026-12-01: for log(w) the answer 1/|w| was refuted "at w = −1", where log has no
+    # real value. On w > 0, 1/|w| = 1/w = (log w)′ (by hand).
+    result = check_answer(parse("log(w)"), "1/abs(w)")
+    assert result.correct, result.message
+    assert "w = -1" not in result.message
+
+
+def test_a_factor_near_one_is_shown_with_the_digits_that_tell_it_from_one():
+    # 2.0000001w against (w²)′ = 2w: the factor is 2.0000001/2 = 1.00000005 (by hand), which
+    # "off by a factor of 1" hid.
+    result = check_answer(parse("w^2"), "2.0000001w")
+    assert not result.correct
+    assert "off by a factor of 1.00000005" in result.message
