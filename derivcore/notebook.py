@@ -201,9 +201,11 @@ def lab_notebook(
             'print(f"k - J\'(w0) = {k - float(dJ_dw_at):.3g}")'
         ),
         nbformat.v4.new_markdown_cell(
-            "## Shrinking ε: the V\n\nThe error of k for many ε: it falls as ε shrinks "
-            "(truncation error), then grows again (rounding error: J(w + ε) and J(w) agree in "
-            "more and more digits, and their difference keeps fewer)."
+            "## Shrinking ε: the V\n\nThe error of k for many ε. Usually it falls as ε "
+            "shrinks (truncation error), then grows again (rounding error: J(w + ε) and J(w) "
+            "agree in more and more digits, and their difference keeps fewer); some functions "
+            "at some points show only one of the two (w³ at 0 has no rounding error to grow). "
+            "The plot shows what yours does."
         ),
         nbformat.v4.new_code_cell(sweep),
     ]
