@@ -18,9 +18,17 @@ import math
 from derivcore.graph import ComputationGraph
 
 UNIT_ROUNDOFF = 2.0**-53
+# The graph draws σ and softplus as one node each; the compiled J computes them as the parser
+# writes them, 1/(1 + e^(−u)) and log(1 + e^u): three roundings each, each moving the node's
+# value by about u relative.
+ROUNDINGS_PER_NODE = {"sigmoid": 3, "softplus": 3}
 
 
 def evaluation_noise(graph: ComputationGraph) -> float:
     """ε_J at the graph's point (absolute), or 0.0 where the graph has no finite numbers there."""
-    total = math.fsum(abs(n.grad) * abs(n.value) for n in graph.nodes if not n.is_input)
+    total = math.fsum(
+        ROUNDINGS_PER_NODE.get(n.op, 1) * abs(n.grad) * abs(n.value)
+        for n in graph.nodes
+        if not n.is_input
+    )
     return 2 * UNIT_ROUNDOFF * total if math.isfinite(total) else 0.0

@@ -25,7 +25,15 @@ def test_the_bound_of_log_one_plus_w_squared_by_hand():
 
 @pytest.mark.parametrize(
     "text",
-    ["log(1 + w^2)", "sin(w^2)", "log(2 + sin(3*w + 0.5))", "exp(w)*cos(w)", "sqrt(1 + w^2) - w"],
+    [
+        "log(1 + w^2)",
+        "sin(w^2)",
+        "log(2 + sin(3*w + 0.5))",
+        "exp(w)*cos(w)",
+        "sqrt(1 + w^2) - w",
+        "sigmoid(3*w)",
+        "softplus(2*w - 1)",
+    ],
 )
 def test_the_bound_holds_for_the_float64_values_the_automatic_step_uses(text):
     # J computed in float64 (the app's compiled function) at 60 points, against J at those
