@@ -3,7 +3,8 @@
 For each case (ordinary points, points near a singularity, one-sided domains such as sqrt and log
 near 0, large |w|, stationary points) and each method:
 
-- ours, automatic step (`derivcore.richardson.automatic_derivative`, real float64 arithmetic),
+- ours, automatic step (`derivcore.richardson.automatic_derivative`, real float64 arithmetic,
+  told J's own rounding level ε_J from its computation graph as the app does),
 - ours, complex step Im J(w + ih)/h with h = 1e-20·max(1, |w|) (one evaluation in complex128),
 - ours, backprop (`derivcore.autodiff.backprop` in float64: one forward and one backward pass),
 - numdifftools' default `Derivative` (full_output for its error estimate),
@@ -341,7 +342,8 @@ def summarise(rows) -> None:
         raw = [judge(r[name][1], r[name][2], 0.0) for r in rows]
         counts, raw_counts = tally(judged), tally(raw)
         print(
-            f"Goal 4, error estimate ({name}): within 10× of max(real error, floor) on "
+            f"Goal 4, error estimate ({name}): within 10× of max(real error, floor: ½ulp(J′), "
+            f"½ulp(J)/max(|w|, 1)) on "
             f"{counts['within']}/{n}, under-estimates {counts['under']}, over-estimates by more "
             f"than 10× {counts['over']}, none {counts['none']}"
             + (f": {verdict(counts['within'] == n)}" if name == ours else "")
