@@ -7,7 +7,7 @@ a library's sin, exp or log (one ulp). To first order that moves J by ∂J/∂v 
 
 with every ∂J/∂v from one backward pass (Linnainmaa 1976 wrote reverse-mode differentiation down
 to estimate exactly this). ε_J is far above u·|J| where J loses digits inside its own formula:
-log(1 + w²) at 0.3 is 0.086, but 1 + w² = 1.09 is rounded before the log, so ε_J ≈ 4.4u, 50×
+log(1 + w²) at 0.3 is 0.086, but 1 + w² = 1.09 is rounded before the log, so ε_J ≈ 2.3u, 27×
 u·|J|. The automatic step takes ε_J as the noise level of J's values near the point.
 """
 

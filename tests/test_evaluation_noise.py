@@ -15,7 +15,7 @@ U = 2.0**-53
 
 def test_the_bound_of_log_one_plus_w_squared_by_hand():
     # Nodes w², 1 + w², log: each ∂J/∂node is 1/(1 + w²) for the first two and 1 for J, so
-    # ε_J = 2u·(0.09/1.09 + 1.09/1.09 + log 1.09) at w = 0.3 (≈ 2.17u, far above u·|J| = 0.086u).
+    # ε_J = 2u·(0.09/1.09 + 1.09/1.09 + log 1.09) at w = 0.3 (≈ 2.34u, far above u·|J| = 0.086u).
     with mpmath.workdps(50):
         w = mpmath.mpf(0.3)
         expected = 2 * U * float(w**2 / (1 + w**2) + 1 + mpmath.log(1 + w**2))
