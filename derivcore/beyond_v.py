@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from derivcore.autodiff import backprop
+from derivcore.evaluation_noise import evaluation_noise
 from derivcore.graph import ComputationGraph
 from derivcore.numeric import compile_function
 from derivcore.richardson import (
@@ -126,7 +127,10 @@ def beyond_the_v(
                     )
                 )
         if "auto_step" in methods and dtype == "float64":
-            auto = automatic_derivative(compile_function(expr, var, "float64", values), x)
+            f = compile_function(expr, var, "float64", values)
+            # J's own rounding from its graph, where the caller built one (0: only u·|J|).
+            noise = evaluation_noise(graph) if graph is not None and not graph.problems else 0.0
+            auto = automatic_derivative(f, x, noise=noise)
             auto_error = float(_error(auto.value, reference, kind))
             if auto.message:
                 notes.append(f"Automatic step: {auto.message}")
@@ -219,7 +223,10 @@ def explanation(beyond: BeyondTheV, methods: tuple[str, ...]) -> str:
             f"**Automatic step** (what numdifftools and SciPy do, with fewer evaluations): J at "
             f"w ± k·h for k = 1 … 5 (h a power of two near √max(|w|, 1)/32) and the central "
             f"differences of order 2 to 10 from these values; how fast they converge estimates "
-            f"the truncation error, u·Σ|cᵢ·J(wᵢ)|/h the rounding. Where they stop converging the "
+            f"the truncation error, u·Σ|cᵢ·J(wᵢ)|/h the rounding, or more where J's own formula "
+            f"rounds more than u·|J| (J's graph says how much: each operation v rounds its "
+            f"result, which moves J by ∂J/∂v times that, all ∂J/∂v from one backward pass). "
+            f"Where they stop converging the "
             f"step shrinks, where J ends on one side the steps go to the other side. Here: "
             f"J′ ≈ {auto.value!r} with h = {auto.step:.3g} ({auto.method}, order "
             f"{auto.order}), {auto.evaluations} evaluations of J, estimated error "

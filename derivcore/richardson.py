@@ -22,15 +22,19 @@ larger ε: an extrapolated difference wants a larger step, not a smaller one.
    10 (Fornberg weights; the order-2j stencil on ±1..±j is Richardson extrapolation over the
    steps h..jh). Their successive differences δⱼ are the curvature probe: while they fall, the
    steps are within J's reach;
-3. the estimate of order j is max(δⱼ·rate, |distance to the higher orders that still converge|,
-   u·Σ|cᵢ·J(wᵢ)|/h): δⱼ is the error of the order below, the rate (the larger of the last two
-   ratios δⱼ/δⱼ₋₁ and their trend) turns it into this order's, and the last term bounds the
-   rounding. The order with the smallest estimate is the answer;
+3. the estimate of order j is max(δⱼ·rate, |distance to the higher orders that still converge
+   and to the first that does not|, u·Σ|cᵢ·J(wᵢ)|/h): δⱼ is the error of the order below, the
+   rate (the larger of the last two ratios δⱼ/δⱼ₋₁ and their trend) turns it into this order's,
+   and the last term bounds the rounding. The order with the smallest estimate is the answer;
 4. if that estimate is not within 10× of the rounding bound (nor below 128·u·|J′|), the step
    shrinks by the factor at which truncation (∝ h^(order+1)) should meet rounding (∝ 1/h), and
    the points already computed are reused; a smaller step that would only add rounding ends the
    search;
-5. where J is not finite at some step (the edge of its domain, or a pole within 5h) the step
+5. the reported estimate is also at least ε_J·‖c‖₂/h, the rounding of J's values as J's own
+   formula makes it (`noise`, from derivcore.evaluation_noise: where J loses digits inside its
+   formula, as log(1 + w²) near 0, that is far above u·|J|). The search itself keeps u·|J|:
+   ε_J is a worst-case bound, and letting it end the search early made results less accurate;
+6. where J is not finite at some step (the edge of its domain, or a pole within 5h) the step
    shrinks below that point; where J fails even at ±h on one side, one-sided Fornberg stencils
    on 0..j on the other side are used, and their estimate includes the change from the previous
    one-sided step (J at a domain edge is rarely smooth: √w has terms in √h).
@@ -248,11 +252,21 @@ class _Candidate:
     order: int
     method: str
     step: float
+    noisy: float = 0.0
 
 
-def _family(values: np.ndarray, nodes_by_order: list[np.ndarray], h: float, method: str):
-    """The best of a family of nested stencils, by estimated error, or None."""
-    roundings, results = [], []
+def _family(
+    values: np.ndarray, nodes_by_order: list[np.ndarray], h: float, method: str, noise: float
+):
+    """The best of a family of nested stencils, by estimated error, or None. `noise` is the
+    rounding ε_J each value of J carries (derivcore.evaluation_noise); it goes into the
+    candidate's `noisy` bound only, for the reported estimate (see `automatic_derivative`)."""
+    roundings, results, noisy = [], [], []
+    # The weights sum to 0 only up to rounding (9e-16 for the ten nodes around −0.083, whose
+    # x ± kh − x are not whole multiples of h): applied to J itself, that leftover times J/h is
+    # an error (2.6e-14 for exp there) that no estimate sees. Applied to J − J(first node),
+    # exact for nearby values (Sterbenz), the constant part of J never enters.
+    base = values[0][0]
     for nodes, vals in zip(nodes_by_order, values, strict=True):
         w = fornberg_weights(nodes)
         half = len(nodes) // 2
@@ -262,8 +276,10 @@ def _family(values: np.ndarray, nodes_by_order: list[np.ndarray], h: float, meth
             c = (w[half:] - w[:half][::-1]) / 2
             results.append(float(np.dot(c, vals[half:] - vals[:half][::-1]) / h))
         else:
-            results.append(float(np.dot(w, vals) / h))
+            results.append(float(np.dot(w, vals - base) / h))
         roundings.append(UNIT_ROUNDOFF * float(np.dot(np.abs(w), np.abs(vals))) / h)
+        # J's own noise ε_J (a bound per value): independent errors add in quadrature.
+        noisy.append(noise * float(np.linalg.norm(w)) / h)
     deltas = [math.nan] + [abs(results[j] - results[j - 1]) for j in range(1, len(results))]
     end = len(results)
     for j in range(2, len(results)):
@@ -282,11 +298,16 @@ def _family(values: np.ndarray, nodes_by_order: list[np.ndarray], h: float, meth
             rate = max(rate, min(1.0, rates[0] ** 2 / rates[1]))
         # The higher orders that still converge are closer to J′: the distance to them is a
         # lower bound of this order's error.
-        later = max((abs(results[k] - results[j]) for k in range(j + 1, end)), default=0.0)
+        # The first order that no longer converges counts too: it may be the more accurate one
+        # (orders 4 and 6 agreeing by luck, 1e-11 apart, while 8 is 6e-11 from them and right).
+        later = max(
+            (abs(results[k] - results[j]) for k in range(j + 1, min(end + 1, len(results)))),
+            default=0.0,
+        )
         estimate = max(deltas[j] * rate, later, roundings[j])
         if math.isfinite(estimate) and (best is None or estimate < best.estimate):
             order = len(nodes_by_order[j]) - (0 if method == "central" else 1)
-            best = _Candidate(results[j], estimate, roundings[j], order, method, h)
+            best = _Candidate(results[j], estimate, roundings[j], order, method, h, noisy[j])
     return best
 
 
@@ -333,9 +354,11 @@ def automatic_derivative(
     x: float,
     points_per_side: int = POINTS_PER_SIDE,
     max_rounds: int = MAX_ROUNDS,
+    noise: float = 0.0,
 ) -> AutoStep:
     """J′(x) in float64 with an automatic step (see the module docstring); `f` evaluates J on a
-    float64 array (nan outside the domain, never raising)."""
+    float64 array (nan outside the domain, never raising); `noise` is the rounding error ε_J of
+    J's values near x where known (0: only u·|J| is assumed)."""
     x = float(x)
     if not math.isfinite(x):
         raise ValueError(f"The point must be a finite number, not {x!r}.")
@@ -361,7 +384,7 @@ def automatic_derivative(
             candidate, shrink = None, None
             if right_ok.all() and left_ok.all():
                 nodes, vals = _central_family(left, right, actual_left, actual_right, m)
-                candidate = _family(vals, nodes, h, "central")
+                candidate = _family(vals, nodes, h, "central", noise)
             else:
                 # J fails at some step: the edge of its domain (or a pole) lies within m·h.
                 first_bad = min(
@@ -379,7 +402,7 @@ def automatic_derivative(
                     ):
                         if ok.all() and math.isfinite(centre):
                             nodes, vals = _one_sided_family(centre, side, actual, m)
-                            option = _family(vals, nodes, h, name)
+                            option = _family(vals, nodes, h, name, noise)
                             if option and (not candidate or option.estimate < candidate.estimate):
                                 candidate = option
             if candidate is not None and candidate.method != "central":
@@ -422,4 +445,5 @@ def automatic_derivative(
             f.evaluations,
             "J has no finite values on either side of the point at any step tried.",
         )
-    return AutoStep(best.value, best.estimate, best.step, best.order, best.method, f.evaluations)
+    estimate = max(best.estimate, best.noisy)
+    return AutoStep(best.value, estimate, best.step, best.order, best.method, f.evaluations)

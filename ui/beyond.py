@@ -18,7 +18,8 @@ def _beyond(
     _sweep: ErrorSweep, _inputs: Inputs, key: tuple, x: float, sweep_key: tuple, methods, kind
 ) -> BeyondTheV:
     graph, problem = None, None
-    if "autodiff" in methods:
+    # The graph also tells the automatic step how much J's own formula rounds.
+    if "autodiff" in methods or "auto_step" in methods:
         values = {**_inputs.values, _inputs.var: _inputs.point}
         built, problem = graph_with_check(
             _inputs.function.expr, values, _inputs.cache_key, str(_inputs.point)
