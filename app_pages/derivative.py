@@ -7,6 +7,7 @@ from derivcore.expressions import ExpressionError
 from derivcore.inputs import parse_points
 from derivcore.nudge import compare_at_points
 from derivcore.number_format import python_repr
+from derivcore.point_values import point_text
 from derivcore.schemes import FORWARD
 from derivcore.symbolic import to_latex
 from ui.cache import derivation_steps, derivative_of_order, exact_derivatives
@@ -79,7 +80,7 @@ elif points:
     show_table(
         [
             {
-                var: str(row.point),
+                var: point_text(row.point),
                 f"J'({var}) exact": row.exact if not row.message else row.message,
                 "decimal": python_repr(row.decimal) if row.decimal is not None else "—",
                 f"k at ε = {python_repr(inputs.eps)}" if inputs.eps else "k": (

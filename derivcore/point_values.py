@@ -242,15 +242,16 @@ def _value_latex(exact: sympy.Expr | None, decimal: float | None) -> str:
     return " ".join(parts)
 
 
-def _point_text(point: sympy.Expr) -> str:
+def point_text(point: sympy.Expr) -> str:
     """The point as a student would type it: 0.25 rather than 1/4 when the decimal is exact and
-    short, else SymPy's form (1/3, pi/2)."""
+    short, 1e-300 rather than a fraction of 301 digits when that is exact, else SymPy's form
+    (1/3, pi/2)."""
     if point.is_Rational and not point.is_Integer:
         with decimal.localcontext(prec=REFERENCE_DIGITS):
             value = decimal.Decimal(point.p) / decimal.Decimal(point.q)
-        text = format(value, "f")
-        if len(text) <= 20 and Fraction(text) == Fraction(point.p, point.q):
-            return text
+        for text in (format(value, "f"), format(value.normalize(), "e").replace("e+", "e")):
+            if len(text) <= 20 and Fraction(text) == Fraction(point.p, point.q):
+                return text
     return sympy.sstr(point)
 
 
@@ -335,7 +336,7 @@ def _exact_outcome(
     """J (order 0) or J' (order 1) at the point, exactly; run in a worker."""
     expr = _with_values(expr, var, values)
     x = symbol_for(expr, var)
-    where = f"{var} = {_point_text(point)}"
+    where = f"{var} = {point_text(point)}"
     try:
         value = _exact_at(expr, x, point)
     except _NoValue as failure:
@@ -366,7 +367,7 @@ def _numeric_outcome(
         value = context.diff(function, at) if order else function(at)
     except PrecisionLimit as limit:  # J′ of exp(exp(exp(w))) at 10 is e^(e^(e^10)): no value
         name = "J′" if order else "J"
-        message = f"{name} at {var} = {_point_text(point)} cannot be computed: {limit.message}."
+        message = f"{name} at {var} = {point_text(point)} cannot be computed: {limit.message}."
         return PointValue(False, None, None, message, r"\text{too large to compute}")
     except (ArithmeticError, ValueError):  # overflow, division by zero, domain errors
         return None

@@ -12,7 +12,7 @@ import sympy
 
 from derivcore import point_values
 from derivcore.expressions import parse
-from derivcore.point_values import PointValue, derivative_at, value_at
+from derivcore.point_values import PointValue, derivative_at, point_text, value_at
 from derivcore.symbolic import derivative, simplified, to_latex
 
 w, x, b = sympy.symbols("w x b", real=True)
@@ -413,3 +413,12 @@ def test_an_exact_value_whose_terms_cancel_is_evaluated_with_enough_digits():
         expected = float(mpmath.cos(t) / t - mpmath.sin(t) / t**2)
     result = derivative_at(parse("sin(w)/w"), "w", parse("10^-300"))
     assert result.defined and result.decimal == pytest.approx(expected, rel=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"), [("1e-300", "1e-300"), ("-2.5e-20", "-2.5e-20"), ("0.25", "0.25"),
+                         ("1/3", "1/3"), ("pi/2", "pi/2")],
+)
+def test_a_point_is_written_as_a_student_types_it(typed, shown):
+    # Audit of 2026-12-01: the derivative table wrote the point 1e-300 as a 301-digit fraction.
+    assert point_text(parse(typed)) == shown
