@@ -26,13 +26,24 @@ def _level(values: np.ndarray) -> str:
     return f"between {spoken_number(lo)} and {spoken_number(hi)}"
 
 
-def error_sentence(eps: np.ndarray, error: np.ndarray, label: str) -> str:
+def _star(best: tuple[float, float] | None) -> str:
+    if best is None:
+        return ""
+    level = f"about {spoken_number(best[1])}" if best[1] else "exactly 0"
+    return f" (the ★, smoothed over ±½ decade of ε: {level} at ε = {spoken_number(best[0])})"
+
+
+def error_sentence(
+    eps: np.ndarray, error: np.ndarray, label: str, best: tuple[float, float] | None = None
+) -> str:
     """How the error of one scheme changes as ε shrinks, in the order the student shrinks it.
 
     "Falls" and "rises" only for a change by more than `CLEAR_FACTOR` from the smallest error;
     anything less is "stays at about X". The plateau where k = 0 (w + ε == w) is named where the
     error rises to it; exact zeros at the smallest steps are "exactly 0 for every ε below Y";
-    other exact zeros and missing values (nan) are counted, since a log axis cannot draw them."""
+    other exact zeros and missing values (nan) are counted, since a log axis cannot draw them.
+    `best` is the measured best (ε, error) the chart's star marks (`ErrorSweep.measured_best`,
+    smoothed): named beside the curve's own smallest value, which can be a lucky single step."""
     order = np.argsort(eps)[::-1]  # from the largest ε to the smallest, as the student shrinks it
     eps, error = np.asarray(eps, dtype=float)[order], np.asarray(error, dtype=float)[order]
     zero, missing = error == 0, ~np.isfinite(error)
@@ -71,7 +82,8 @@ def error_sentence(eps: np.ndarray, error: np.ndarray, label: str) -> str:
     ):
         # Flat from end to end: nothing falls or rises.
         text = f"{label}: the error stays {_level(e)} from ε = {spoken_number(x[0])}"
-        return "; ".join([f"{text} to ε = {spoken_number(x[-1])}", *counts]) + "."
+        text += f" to ε = {spoken_number(x[-1])}{_star(best)}"
+        return "; ".join([text, *counts]) + "."
     elif smallest == 0:
         text = f"{label}: the error is smallest, {spoken_number(low)}, at ε = {spoken_number(x[0])}"
     else:
@@ -79,6 +91,7 @@ def error_sentence(eps: np.ndarray, error: np.ndarray, label: str) -> str:
             f"{label}: the error starts at {spoken_number(e[0])} at ε = {spoken_number(x[0])}, "
             f"is smallest, {spoken_number(low)}, at ε = {spoken_number(x[smallest])}"
         )
+    text += _star(best)
     if rest.size and rest[-1] > CLEAR_FACTOR * low:
         # The plateau: the run of equal errors at the smallest steps.
         start = len(e) - 1
@@ -156,7 +169,10 @@ def describe_error_chart(sweep, kind: str = "abs") -> str:
             error = sweep.rel_error(scheme, dtype) if kind == "rel" else sweep.abs_error(
                 scheme, dtype
             )
-            sentences.append(error_sentence(sweep.eps, error, label))
+            best = sweep.measured_best(scheme, dtype)
+            if best is not None and kind == "rel":
+                best = (best[0], best[1] / abs(sweep.reference(dtype)))  # as the star is drawn
+            sentences.append(error_sentence(sweep.eps, error, label, best))
     return " ".join(sentences) or "No error to show."
 
 
