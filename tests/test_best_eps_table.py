@@ -132,7 +132,8 @@ def test_the_error_page_shows_the_table_with_its_notes():
     assert table.iloc[0]["w + ε == w below"] == "—"
     captions = [c.value for c in at.caption]
     assert "forward, float64: — J is not defined at w = -1.0." in captions
-    at = open_page("error", f="sin(w)", at="pi/2", error_kind="rel")
+    at = open_page("error", f="sin(w)", at="pi/2", error_kind="relative error")
+    assert at.radio(key="error_kind").value == "rel"  # the plot shows |k − J′|/|J′|
     assert MEASURED_ERROR in at.dataframe[0].value.columns and MEASURED_CAPTION in [
         c.value for c in at.caption
     ]
