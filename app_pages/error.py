@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from derivcore.best_eps_table import best_eps_table
 from derivcore.beyond_v import BEYOND_LABELS, BEYOND_METHODS, explanation, tableau_rows
 from derivcore.chart_text import describe_error_chart
 from derivcore.error_figure import error_figure
@@ -108,25 +109,10 @@ with plot_area:
                     show_problem(f"{SCHEME_LABELS[scheme]}, {dtype}: {note}", "info")
 
 st.subheader("Best ε, measured and predicted")
-rows = []
-for scheme in schemes:
-    for dtype in dtypes:
-        if sweep.not_applicable(scheme, dtype):
-            continue
-        model = sweep.model(scheme, dtype)
-        measured = sweep.measured_best(scheme, dtype)
-        rows.append(
-            {
-                "scheme": SCHEME_LABELS[scheme],
-                "precision": dtype,
-                "best ε (measured)": f"{measured[0]:.2g}" if measured else "—",
-                "smallest error (measured)": f"{measured[1]:.2g}" if measured else "—",
-                "best ε (model)": f"{model.best_eps:.2g}" if model.best_eps else "—",
-                "smallest error (model)": f"{model.best_error:.2g}" if model.best_error else "—",
-                f"{var} + ε == {var} below": f"{model.breakdown_eps:.2g}",
-            }
-        )
+rows, notes = best_eps_table(sweep, var)
 show_table(rows)
+for note in notes:
+    st.caption(note)
 
 if beyond:
     st.subheader("Beyond the V")
