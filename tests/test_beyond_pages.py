@@ -85,6 +85,27 @@ def test_overview_shows_backprop_next_to_the_nudge():
     assert len(at.get("download_button")) == 1
 
 
+def test_overview_does_not_call_backprop_exact_where_it_is_not():
+    # σ′(40) = e⁻⁴⁰/(1 + e⁻⁴⁰)² ≈ 4.25e-18 (mpmath); float64 backprop gives 0: a 100 % error.
+    expected = mpmath.exp(-40) / (1 + mpmath.exp(-40)) ** 2
+    code = code_text(open_page("overview", f="sigmoid(w)", at="40"))
+    assert "dJ/dw = 0   (no ε)" in code
+    assert f"|backprop - J'(40)| = {float(expected):.3g}" in code
+    assert "Not exact" in code and "exact up to rounding" not in code.lower()
+
+
+def test_overview_judges_k_and_backprop_at_the_float_point_it_labels():
+    # At the float x = 1.5707963267948966 of π/2, J′ = cos(x) ≈ 6.12e-17 (mpmath): float64
+    # backprop gives exactly that, the nudge's k = 0 at ε = 1e-8 is off by it.
+    x = 1.5707963267948966
+    slope = float(mpmath.cos(mpmath.mpf(x)))
+    code = code_text(open_page("overview", f="sin(w)", at="pi/2", eps="1e-8"))
+    assert f"dJ/dw = {slope!r}   (no ε)" in code
+    assert f"|backprop - J'({x!r})| = 0   (J′ at the float {x!r})" in code
+    assert f"|k - J'({x!r})| = {slope:.3g}" in code
+    assert "Exact up to rounding" in code
+
+
 def test_overview_backprop_at_a_kink_explains_why_not():
     at = open_page("overview", f="relu(w)", at="0")
     assert "No backprop here" in infos(at)
