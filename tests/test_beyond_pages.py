@@ -77,6 +77,35 @@ def test_backprop_at_a_kink_says_it_does_not_apply():
     assert not [n for n in named if n and n.startswith("automatic differentiation")]
 
 
+def test_error_page_says_when_backprop_is_not_exact():
+    # sin(w)/w at 1e-8: J′ = cos(w)/w − sin(w)/w² ≈ −3.33e-9 (mpmath), float64 backprop gives 0
+    # (1e8 − 1e8): the text must not claim rounding of about u·|J′|.
+    with mpmath.workdps(50):
+        w_ = mpmath.mpf(1e-8)
+        slope = mpmath.cos(w_) / w_ - mpmath.sin(w_) / w_**2
+    at = error_page(["autodiff"], f="sin(w)/w", at="1e-8")
+    named, _ = traces(at)
+    (line,) = [t for n, t in named.items() if n and n.startswith("automatic differentiation")]
+    assert line["y"][0] == pytest.approx(float(abs(slope)), rel=1e-6)  # backprop is 0
+    assert "Automatic differentiation, float64: Not exact" in infos(at)
+    assert "Cancellation in the backward pass" in infos(at)
+    assert "what is left is rounding" not in markdown_text(at)
+    assert "exact to rounding" not in markdown_text(at)
+
+
+def test_error_page_runs_backprop_at_the_float_point_of_pi_over_2():
+    # tan at the float x = 1.5707963267948966: J = 1.633e16 is finite (mpmath), J′ = 1/cos²(x)
+    # ≈ 2.67e32, and float64 backprop gets it up to rounding.
+    x = mpmath.mpf(1.5707963267948966)
+    assert float(mpmath.tan(x)) == pytest.approx(1.633123935319537e16, rel=1e-12)
+    at = error_page(["autodiff"], f="tan(w)", at="pi/2")
+    assert "too large for a float64" not in infos(at)
+    assert "Automatic differentiation, float64: Exact up to rounding" in infos(at)
+    named, _ = traces(at)
+    (line,) = [t for n, t in named.items() if n and n.startswith("automatic differentiation")]
+    assert line["y"][0] <= 16 * 2**-53 * float(1 / mpmath.cos(x) ** 2)
+
+
 def test_overview_shows_backprop_next_to_the_nudge():
     at = open_page("overview")
     code = code_text(at)
