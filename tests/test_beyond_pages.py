@@ -143,13 +143,43 @@ def test_overview_backprop_at_a_kink_explains_why_not():
 def test_chain_rule_gradient_check_uses_the_sidebars_eps():
     at = open_page("chain-rule", f="sin(w)", at="1", eps="0.1")
     row = at.dataframe[-1].value.iloc[0]
-    # (sin(1.1) − sin(0.9))/0.2 = cos(1)·sin(0.1)/0.1: relative difference 1 − sin(0.1)/0.1.
-    expected = 1 - mpmath.sin(0.1) / mpmath.mpf(0.1)
-    assert float(row["relative difference"]) == pytest.approx(float(expected), rel=0.05)
-    assert row["passes (< 1e-7)"] == "no"
+    # D(ε) = (sin(1+ε) − sin(1−ε))/2ε = cos(1)·sin(ε)/ε; D's truncation estimate
+    # |D(0.1) − D(0.2)|/3, doubled, is E (rounding ~1e-15 is negligible at this ε).
+    with mpmath.workdps(50):
+        d1, d2 = (mpmath.cos(1) * mpmath.sin(e) / e for e in (mpmath.mpf("0.1"), mpmath.mpf("0.2")))
+        expected = 2 * abs(d1 - d2) / 3
+    assert float(row["D's own error E"]) == pytest.approx(float(expected), rel=0.05)
+    assert row["passes"] == f"yes, to ±{float(expected):.1e} (D's own error)"
     at = open_page("chain-rule", f="sin(w)", at="1", eps="1e-5")
-    assert at.dataframe[-1].value.iloc[0]["passes (< 1e-7)"] == "yes"
+    assert at.dataframe[-1].value.iloc[0]["passes"] == "yes"
     assert len(at.get("download_button")) == 1
+
+
+def test_chain_rule_gradient_check_passes_a_zero_gradient():
+    # w³ at 0, ε = 1e-3 (by hand): g = 0, D = ε² = 1e-6, which is D's own truncation error.
+    row = open_page("chain-rule", f="w^3", at="0", eps="1e-3").dataframe[-1].value.iloc[0]
+    assert row["∂J/∂variable (exact)"] == "0.0"
+    assert float(row["central difference D"]) == pytest.approx(1e-6, rel=1e-9)
+    assert row["passes"].startswith("yes")
+
+
+def test_chain_rule_gradient_check_says_when_it_cannot_tell():
+    # σ′(40) ≈ 4.25e-18 (mpmath): D = 0 with a rounding error of about 1e-13 at ε = 1e-3.
+    row = open_page("chain-rule", f="sigmoid(w)", at="40", eps="1e-3").dataframe[-1].value.iloc[0]
+    exact = float(mpmath.exp(-40) / (1 + mpmath.exp(-40)) ** 2)
+    assert float(row["∂J/∂variable (exact)"]) == pytest.approx(exact, rel=1e-15)
+    assert row["float64 backprop"] == "0.0"  # σ·(1 − σ) with σ rounded to 1
+    assert row["passes"].startswith("cannot tell")
+
+
+def test_chain_rule_labels_exact_and_float64_backprop_and_never_shows_minus_zero():
+    # J′ = cos: 0 at the exact π/2, cos(1.5707963267948966) ≈ 6.12e-17 (mpmath) at its float.
+    at = open_page("chain-rule", f="sin(w)", at="pi/2", eps="1e-6")
+    row = at.dataframe[-1].value.iloc[0]
+    assert row["∂J/∂variable (exact)"] == "0.0"
+    assert row["float64 backprop"] == repr(float(mpmath.cos(mpmath.mpf(1.5707963267948966))))
+    assert "-0.0" not in code_text(at)
+    assert "-0.0" not in " ".join(str(v) for v in row.values)
 
 
 def test_curve_page_taylor_view():
