@@ -100,8 +100,8 @@ st.caption(
     "when |g − D| is below 1e-7 of the larger of |g| and |D|, or below E, D's own error "
     "(truncation estimated from D at ε and 2ε, rounding u·|J|/ε, doubled); the relative "
     "difference is |g − D| / max(|g|, |D|, E/1e-7). Where E is larger than the gradient, the "
-    "check cannot tell it from 0. Move ε to see E grow for large ε (truncation) and for tiny ε "
-    "(rounding)."
+    "check cannot tell it from 0 (“cannot tell: E > |g|”). Move ε to see E grow for large ε "
+    "(truncation) and for tiny ε (rounding)."
 )
 show_table(
     [
