@@ -62,7 +62,8 @@ with arithmetic:
             fn.expr, {**inputs.values, var: inputs.x}, inputs.cache_key, f"float {inputs.x!r}"
         )
         graph = built[0] if built else None
-        slope = graph.gradient()[var] if graph is not None and not graph.problems else None
+        # J′ = 0 where J does not use var (w − w): the graph then has no node for it.
+        slope = graph.gradient().get(var, 0.0) if graph is not None and not graph.problems else None
         if slope is not None:
             lines.append(f"|k - J'({x})| = {n.error(slope):.3g}   (J′ at the float {x})")
         elif exact is not None and exact.defined and exact.decimal is not None:

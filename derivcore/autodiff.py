@@ -255,4 +255,5 @@ def _term_size(graph: ComputationGraph, var: str) -> float:
     size[graph.output] = 1.0
     for edge in sorted(graph.edges, key=lambda e: -e.parent):
         size[edge.child] += size[edge.parent] * abs(edge.value)
-    return size[graph.node(var).id]
+    inputs = [n.id for n in graph.nodes if n.is_input and n.name == var]
+    return size[inputs[0]] if inputs else 0.0  # J need not use var at all

@@ -1,5 +1,6 @@
 """Backprop really run in float64, float32 and float16, against hand calculation and mpmath."""
 
+import dataclasses
 import math
 
 import mpmath
@@ -149,3 +150,13 @@ def test_softplus_at_minus_40_is_not_called_an_underflow(dtype):
     assert result.problems == ()
     exact = float(1 / (1 + mpmath.exp(40)))  # softplus′ = σ, at −40
     assert result.derivative("w") == pytest.approx(exact, rel=8 * float(np.finfo(dtype).eps))
+
+
+def test_accuracy_where_j_does_not_use_the_variable():
+    # J = (3·log(w))^(w − w) = 1 whatever w: J′ = 0 (by hand), and backprop gives 0 exactly.
+    graph = computation_graph(parse("(3*log(w))^(w - w)"), {"w": 2.0})
+    result = backprop(graph, "float64", {"w": 2.0})
+    assert result.derivative("w") == 0.0
+    assert accuracy(graph, result, "w", 0.0).startswith("Exact up to rounding")
+    wrong = dataclasses.replace(result, gradient={"w": 1e-20})  # still no node for w
+    assert accuracy(graph, wrong, "w", 0.0).startswith("Not exact")
