@@ -65,7 +65,7 @@ with arithmetic:
         # J′ = 0 where J does not use var (w − w): the graph then has no node for it.
         slope = graph.gradient().get(var, 0.0) if graph is not None and not graph.problems else None
         if slope is not None:
-            lines.append(f"|k - J'({x})| = {n.error(slope):.3g}   (J′ at the float {x})")
+            lines.append(f"|k - J'({x})| = {n.error(slope):.3g}   (J′ at this float)")
         elif exact is not None and exact.defined and exact.decimal is not None:
             lines.append(f"|k - J'({inputs.point})| = {n.error(exact.decimal):.3g}")
         st.code("\n".join(lines), language=None, wrap_lines=True)
@@ -76,7 +76,7 @@ with arithmetic:
             ad = backprop(graph, "float64", {**inputs.values, var: inputs.x})
             ad_lines = [
                 f"dJ/d{var} = {python_repr(ad.derivative(var))}   (no ε)",
-                f"|backprop - J'({x})| = {ad.error(var, slope):.3g}   (J′ at the float {x})",
+                f"|backprop - J'({x})| = {ad.error(var, slope):.3g}   (J′ at this float)",
                 *filter(None, [accuracy(graph, ad, var, slope)]),
             ]
             st.code("\n".join(ad_lines), language=None, wrap_lines=True)

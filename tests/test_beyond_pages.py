@@ -130,7 +130,7 @@ def test_overview_judges_k_and_backprop_at_the_float_point_it_labels():
     slope = float(mpmath.cos(mpmath.mpf(x)))
     code = code_text(open_page("overview", f="sin(w)", at="pi/2", eps="1e-8"))
     assert f"dJ/dw = {slope!r}   (no ε)" in code
-    assert f"|backprop - J'({x!r})| = 0   (J′ at the float {x!r})" in code
+    assert f"|backprop - J'({x!r})| = 0   (J′ at this float)" in code
     assert f"|k - J'({x!r})| = {slope:.3g}" in code
     assert "Exact up to rounding" in code
 
