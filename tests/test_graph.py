@@ -648,3 +648,13 @@ def test_every_digit_of_the_gradient_is_right_through_cancellation(x):
         reference = float((mpmath.sin(t) - t * mpmath.cos(t)) / mpmath.sin(t) ** 2)
     assert graph.gradient()["w"] == reference
     assert not graph.problems
+
+
+def test_gradient_check_is_not_waved_through_at_the_edge_of_the_domain():
+    # √w at 1e-3 with ε = 1e-3 (by hand): D = (√0.002 − √0)/0.002 ≈ 22.36 against
+    # g = 1/(2√0.001) ≈ 15.81; J has no value at v − 2ε, so D's truncation cannot be estimated.
+    check = gradient_check(parse("sqrt(w)"), {"w": parse("1e-3")}, eps=1e-3)["w"]
+    assert check.gradient == pytest.approx(1 / (2 * math.sqrt(1e-3)), rel=1e-12)
+    assert check.numerical == pytest.approx(math.sqrt(2e-3) / 2e-3, rel=1e-12)
+    assert math.isfinite(check.fd_error) and check.fd_error < 1e-12
+    assert not check.passes and check.verdict() == "no"
