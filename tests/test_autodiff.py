@@ -1,12 +1,13 @@
 """Backprop really run in float64, float32 and float16, against hand calculation and mpmath."""
 
+import dataclasses
 import math
 
 import mpmath
 import numpy as np
 import pytest
 
-from derivcore.autodiff import backprop
+from derivcore.autodiff import accuracy, backprop
 from derivcore.expressions import parse
 from derivcore.graph import computation_graph
 
@@ -83,3 +84,79 @@ def test_a_stationary_point_at_zero_gives_zero(dtype):
     for text in ("cos(w)", "w^2"):
         graph = computation_graph(parse(text), {"w": 0.0})
         assert backprop(graph, dtype, {"w": 0.0}).derivative("w") == 0.0
+
+
+# Whether backprop is exact is judged from the numbers, against mpmath at 50 digits.
+
+
+def _float_backprop(text, x):
+    graph = computation_graph(parse(text), {"w": x})
+    return graph, backprop(graph, "float64")
+
+
+def test_sigmoid_at_40_is_not_called_exact():
+    # σ′(40) = e⁻⁴⁰/(1 + e⁻⁴⁰)² ≈ 4.25e-18, but σ(40) rounds to 1 in float64 so σ·(1 − σ) = 0.
+    exact = float(mpmath.exp(-40) / (1 + mpmath.exp(-40)) ** 2)
+    graph, result = _float_backprop("sigmoid(w)", 40.0)
+    assert result.derivative("w") == 0.0
+    verdict = accuracy(graph, result, "w", exact)
+    assert not verdict.startswith("Exact")
+    assert "Not exact" in verdict and "100 %" in verdict
+    assert "4.25e-18 but comes out 0" in verdict
+
+
+def test_sin_w_over_w_at_1e_minus_8_is_cancellation_not_rounding():
+    # J′(w) = cos(w)/w − sin(w)/w² = −w/3 + O(w³) ≈ −3.33e-9: two terms of 1e8 cancel.
+    w_ = mpmath.mpf(1e-8)
+    exact = float(mpmath.cos(w_) / w_ - mpmath.sin(w_) / w_**2)
+    graph, result = _float_backprop("sin(w)/w", 1e-8)
+    verdict = accuracy(graph, result, "w", exact)
+    assert abs(result.derivative("w") - exact) > 0.5 * abs(exact)
+    assert "Not exact" in verdict and "Cancellation" in verdict and "2e+08" in verdict
+
+
+def test_sin_w_over_w_at_1e_minus_300_says_overflow():
+    w_ = mpmath.mpf(1e-300)
+    exact = float(mpmath.cos(w_) / w_ - mpmath.sin(w_) / w_**2)
+    graph, result = _float_backprop("sin(w)/w", 1e-300)
+    verdict = accuracy(graph, result, "w", exact)
+    assert math.isinf(result.derivative("w"))
+    assert "Not exact" in verdict and "overflow" in verdict and "-a/w^2" in verdict
+
+
+@pytest.mark.parametrize(
+    "text, x, derivative",
+    [
+        ("sin(w)", 1.5707963267948966, mpmath.cos),  # J′ at the float, 6.12e-17
+        ("tan(w)", 1.5707, lambda v: 1 / mpmath.cos(v) ** 2),
+        ("w^3", 0.0, lambda v: 3 * v**2),
+        ("softplus(w)", -40.0, lambda v: 1 / (1 + mpmath.exp(-v))),
+    ],
+)
+def test_exact_up_to_rounding_where_it_is(text, x, derivative):
+    exact = float(derivative(mpmath.mpf(x)))
+    graph, result = _float_backprop(text, x)
+    assert abs(result.derivative("w") - exact) <= 8 * 2**-53 * abs(exact)
+    assert accuracy(graph, result, "w", exact).startswith("Exact up to rounding")
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_softplus_at_minus_40_is_not_called_an_underflow(dtype):
+    # softplus(−40) = log(1 + e⁻⁴⁰) ≈ 4.25e-18, far above the smallest float64 (4.9e-324) and
+    # float32 (1.4e-45) numbers: 1 + e⁻⁴⁰ rounds to 1 (absorption), nothing underflows.
+    assert float(mpmath.log1p(mpmath.exp(-40))) > float(np.finfo(dtype).smallest_subnormal)
+    graph = computation_graph(parse("softplus(w)"), {"w": -40.0})
+    result = backprop(graph, dtype)
+    assert result.problems == ()
+    exact = float(1 / (1 + mpmath.exp(40)))  # softplus′ = σ, at −40
+    assert result.derivative("w") == pytest.approx(exact, rel=8 * float(np.finfo(dtype).eps))
+
+
+def test_accuracy_where_j_does_not_use_the_variable():
+    # J = (3·log(w))^(w − w) = 1 whatever w: J′ = 0 (by hand), and backprop gives 0 exactly.
+    graph = computation_graph(parse("(3*log(w))^(w - w)"), {"w": 2.0})
+    result = backprop(graph, "float64", {"w": 2.0})
+    assert result.derivative("w") == 0.0
+    assert accuracy(graph, result, "w", 0.0).startswith("Exact up to rounding")
+    wrong = dataclasses.replace(result, gradient={"w": 1e-20})  # still no node for w
+    assert accuracy(graph, wrong, "w", 0.0).startswith("Not exact")

@@ -77,12 +77,62 @@ def test_backprop_at_a_kink_says_it_does_not_apply():
     assert not [n for n in named if n and n.startswith("automatic differentiation")]
 
 
+def test_error_page_says_when_backprop_is_not_exact():
+    # sin(w)/w at 1e-8: J′ = cos(w)/w − sin(w)/w² ≈ −3.33e-9 (mpmath), float64 backprop gives 0
+    # (1e8 − 1e8): the text must not claim rounding of about u·|J′|.
+    with mpmath.workdps(50):
+        w_ = mpmath.mpf(1e-8)
+        slope = mpmath.cos(w_) / w_ - mpmath.sin(w_) / w_**2
+    at = error_page(["autodiff"], f="sin(w)/w", at="1e-8")
+    named, _ = traces(at)
+    (line,) = [t for n, t in named.items() if n and n.startswith("automatic differentiation")]
+    assert line["y"][0] == pytest.approx(float(abs(slope)), rel=1e-6)  # backprop is 0
+    assert "Automatic differentiation, float64: Not exact" in infos(at)
+    assert "Cancellation in the backward pass" in infos(at)
+    assert "what is left is rounding" not in markdown_text(at)
+    assert "exact to rounding" not in markdown_text(at)
+
+
+def test_error_page_runs_backprop_at_the_float_point_of_pi_over_2():
+    # tan at the float x = 1.5707963267948966: J = 1.633e16 is finite (mpmath), J′ = 1/cos²(x)
+    # ≈ 2.67e32, and float64 backprop gets it up to rounding.
+    x = mpmath.mpf(1.5707963267948966)
+    assert float(mpmath.tan(x)) == pytest.approx(1.633123935319537e16, rel=1e-12)
+    at = error_page(["autodiff"], f="tan(w)", at="pi/2")
+    assert "too large for a float64" not in infos(at)
+    assert "Automatic differentiation, float64: Exact up to rounding" in infos(at)
+    named, _ = traces(at)
+    (line,) = [t for n, t in named.items() if n and n.startswith("automatic differentiation")]
+    assert line["y"][0] <= 16 * 2**-53 * float(1 / mpmath.cos(x) ** 2)
+
+
 def test_overview_shows_backprop_next_to_the_nudge():
     at = open_page("overview")
     code = code_text(at)
     assert "dJ/dw = 6   (no ε" in code  # 2w at 3, exact in float64
     assert "|backprop - J'(3)| = 0" in code
     assert len(at.get("download_button")) == 1
+
+
+def test_overview_does_not_call_backprop_exact_where_it_is_not():
+    # σ′(40) = e⁻⁴⁰/(1 + e⁻⁴⁰)² ≈ 4.25e-18 (mpmath); float64 backprop gives 0: a 100 % error.
+    expected = mpmath.exp(-40) / (1 + mpmath.exp(-40)) ** 2
+    code = code_text(open_page("overview", f="sigmoid(w)", at="40"))
+    assert "dJ/dw = 0   (no ε)" in code
+    assert f"|backprop - J'(40)| = {float(expected):.3g}" in code
+    assert "Not exact" in code and "exact up to rounding" not in code.lower()
+
+
+def test_overview_judges_k_and_backprop_at_the_float_point_it_labels():
+    # At the float x = 1.5707963267948966 of π/2, J′ = cos(x) ≈ 6.12e-17 (mpmath): float64
+    # backprop gives exactly that, the nudge's k = 0 at ε = 1e-8 is off by it.
+    x = 1.5707963267948966
+    slope = float(mpmath.cos(mpmath.mpf(x)))
+    code = code_text(open_page("overview", f="sin(w)", at="pi/2", eps="1e-8"))
+    assert f"dJ/dw = {slope!r}   (no ε)" in code
+    assert f"|backprop - J'({x!r})| = 0   (J′ at this float)" in code
+    assert f"|k - J'({x!r})| = {slope:.3g}" in code
+    assert "Exact up to rounding" in code
 
 
 def test_overview_backprop_at_a_kink_explains_why_not():
@@ -93,13 +143,43 @@ def test_overview_backprop_at_a_kink_explains_why_not():
 def test_chain_rule_gradient_check_uses_the_sidebars_eps():
     at = open_page("chain-rule", f="sin(w)", at="1", eps="0.1")
     row = at.dataframe[-1].value.iloc[0]
-    # (sin(1.1) − sin(0.9))/0.2 = cos(1)·sin(0.1)/0.1: relative difference 1 − sin(0.1)/0.1.
-    expected = 1 - mpmath.sin(0.1) / mpmath.mpf(0.1)
-    assert float(row["relative difference"]) == pytest.approx(float(expected), rel=0.05)
-    assert row["passes (< 1e-7)"] == "no"
+    # D(ε) = (sin(1+ε) − sin(1−ε))/2ε = cos(1)·sin(ε)/ε; D's truncation estimate
+    # |D(0.1) − D(0.2)|/3, doubled, is E (rounding ~1e-15 is negligible at this ε).
+    with mpmath.workdps(50):
+        d1, d2 = (mpmath.cos(1) * mpmath.sin(e) / e for e in (mpmath.mpf("0.1"), mpmath.mpf("0.2")))
+        expected = 2 * abs(d1 - d2) / 3
+    assert float(row["D's own error E"]) == pytest.approx(float(expected), rel=0.05)
+    assert row["passes"] == f"yes, to ±{float(expected):.1e}"
     at = open_page("chain-rule", f="sin(w)", at="1", eps="1e-5")
-    assert at.dataframe[-1].value.iloc[0]["passes (< 1e-7)"] == "yes"
+    assert at.dataframe[-1].value.iloc[0]["passes"] == "yes"
     assert len(at.get("download_button")) == 1
+
+
+def test_chain_rule_gradient_check_passes_a_zero_gradient():
+    # w³ at 0, ε = 1e-3 (by hand): g = 0, D = ε² = 1e-6, which is D's own truncation error.
+    row = open_page("chain-rule", f="w^3", at="0", eps="1e-3").dataframe[-1].value.iloc[0]
+    assert row["∂J/∂variable (exact)"] == "0.0"
+    assert float(row["central difference D"]) == pytest.approx(1e-6, rel=1e-9)
+    assert row["passes"].startswith("yes")
+
+
+def test_chain_rule_gradient_check_says_when_it_cannot_tell():
+    # σ′(40) ≈ 4.25e-18 (mpmath): D = 0 with a rounding error of about 1e-13 at ε = 1e-3.
+    row = open_page("chain-rule", f="sigmoid(w)", at="40", eps="1e-3").dataframe[-1].value.iloc[0]
+    exact = float(mpmath.exp(-40) / (1 + mpmath.exp(-40)) ** 2)
+    assert float(row["∂J/∂variable (exact)"]) == pytest.approx(exact, rel=1e-15)
+    assert row["float64 backprop"] == "0.0"  # σ·(1 − σ) with σ rounded to 1
+    assert row["passes"].startswith("cannot tell")
+
+
+def test_chain_rule_labels_exact_and_float64_backprop_and_never_shows_minus_zero():
+    # J′ = cos: 0 at the exact π/2, cos(1.5707963267948966) ≈ 6.12e-17 (mpmath) at its float.
+    at = open_page("chain-rule", f="sin(w)", at="pi/2", eps="1e-6")
+    row = at.dataframe[-1].value.iloc[0]
+    assert row["∂J/∂variable (exact)"] == "0.0"
+    assert row["float64 backprop"] == repr(float(mpmath.cos(mpmath.mpf(1.5707963267948966))))
+    assert "-0.0" not in code_text(at)
+    assert "-0.0" not in " ".join(str(v) for v in row.values)
 
 
 def test_curve_page_taylor_view():

@@ -4,6 +4,7 @@ Reference values are worked by hand or computed independently: sympy.diff of the
 expression, evaluated with mpmath at 50 digits through lambdify (not through the graph).
 """
 
+import dataclasses
 import math
 import re
 
@@ -443,12 +444,43 @@ def test_gradient_check_takes_a_built_graph_too():
     assert check.passes
 
 
-def test_gradient_check_fails_when_the_step_is_far_too_large():
-    # Central difference of J = w^3 at w = 1 with ε = 0.1: 3 + ε² = 3.01, rel. diff 0.01/3.01.
+def test_gradient_check_allows_the_central_differences_own_error_at_a_large_step():
+    # Central difference of J = w^3 at w = 1 (by hand): D(ε) = 3 + ε², so D(0.1) = 3.01 and
+    # D(0.2) = 3.04; truncation estimate (3.04 − 3.01)/3 = 0.01, E = 2·0.01 + rounding ≈ 0.02.
     check = gradient_check(w**3, {"w": 1}, eps=0.1)["w"]
     assert check.numerical == pytest.approx(3.01, rel=1e-12)
-    assert check.relative_difference == pytest.approx(0.01 / 3.01, rel=1e-9)
-    assert not check.passes
+    assert check.fd_error == pytest.approx(0.02, rel=1e-9)
+    assert check.passes
+    assert check.verdict() == "yes, to ±2.0e-02"
+
+
+def test_gradient_check_fails_a_wrong_gradient():
+    # A gradient 3.05 where J′(1) = 3 for J = w³: off by 0.05, more than E ≈ 0.02 at ε = 0.1,
+    # and far more than 1e-7 relative at ε = 1e-5.
+    graph = computation_graph(w**3, {"w": 1})
+    nodes = tuple(dataclasses.replace(n, grad=3.05) if n.name == "w" else n for n in graph.nodes)
+    wrong = dataclasses.replace(graph, nodes=nodes)
+    for eps in (0.1, 1e-5):
+        check = gradient_check(wrong, eps=eps)["w"]
+        assert not check.passes and check.verdict() == "no"
+
+
+def test_gradient_check_passes_a_zero_gradient_against_the_fd_truncation():
+    # J = w³ at 0, ε = 1e-3 (by hand): g = 0, D = ε² = 1e-6 exactly its truncation error.
+    check = gradient_check(w**3, {"w": 0}, eps=1e-3)["w"]
+    assert check.gradient == 0 and check.numerical == pytest.approx(1e-6, rel=1e-9)
+    assert check.passes and check.relative_difference < GRADIENT_CHECK_THRESHOLD
+    assert check.verdict().startswith("yes, to ±")
+
+
+def test_gradient_check_says_when_it_cannot_resolve_the_gradient():
+    # σ′(40) ≈ 4.25e-18 (mpmath), but J(40 ± 1e-3) both round to 1 in float64: D = 0, with a
+    # rounding error of about u·2/ε ≈ 1e-13, far above the gradient.
+    check = gradient_check(parse("sigmoid(w)"), {"w": 40}, eps=1e-3)["w"]
+    assert check.gradient == pytest.approx(float(mpmath.exp(-40) / (1 + mpmath.exp(-40)) ** 2))
+    assert check.numerical == 0.0
+    assert check.passes
+    assert check.verdict().startswith("cannot tell")
 
 
 def test_relative_difference():
@@ -616,3 +648,13 @@ def test_every_digit_of_the_gradient_is_right_through_cancellation(x):
         reference = float((mpmath.sin(t) - t * mpmath.cos(t)) / mpmath.sin(t) ** 2)
     assert graph.gradient()["w"] == reference
     assert not graph.problems
+
+
+def test_gradient_check_is_not_waved_through_at_the_edge_of_the_domain():
+    # √w at 1e-3 with ε = 1e-3 (by hand): D = (√0.002 − √0)/0.002 ≈ 22.36 against
+    # g = 1/(2√0.001) ≈ 15.81; J has no value at v − 2ε, so D's truncation cannot be estimated.
+    check = gradient_check(parse("sqrt(w)"), {"w": parse("1e-3")}, eps=1e-3)["w"]
+    assert check.gradient == pytest.approx(1 / (2 * math.sqrt(1e-3)), rel=1e-12)
+    assert check.numerical == pytest.approx(math.sqrt(2e-3) / 2e-3, rel=1e-12)
+    assert math.isfinite(check.fd_error) and check.fd_error < 1e-12
+    assert not check.passes and check.verdict() == "no"

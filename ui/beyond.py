@@ -20,9 +20,11 @@ def _beyond(
     graph, problem = None, None
     # The graph also tells the automatic step how much J's own formula rounds.
     if "autodiff" in methods or "auto_step" in methods:
-        values = {**_inputs.values, _inputs.var: _inputs.point}
+        # At the float x the sweep and backprop use, not the exact point: tan at π/2 is
+        # undefined, at its float 1.5707963267948966 it is 1.6e16 and backprop has a value.
+        values = {**_inputs.values, _inputs.var: _inputs.x}
         built, problem = graph_with_check(
-            _inputs.function.expr, values, _inputs.cache_key, str(_inputs.point)
+            _inputs.function.expr, values, _inputs.cache_key, f"float {_inputs.x!r}"
         )
         graph = built[0] if built else None
     return beyond_the_v(_sweep, tuple(methods), kind, _inputs.values or None, graph, problem)
