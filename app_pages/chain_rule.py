@@ -12,7 +12,7 @@ from ui.link_options import keep_in_link, requested
 from ui.messages import show_problem
 from ui.sidebar import current_inputs, load_example
 from ui.table import show_table
-from ui.verdict import show_point_verdict
+from ui.verdict import show_point_verdict, show_slope_beyond_the_chain_rule
 
 inputs = current_inputs()
 st.title("The chain rule as a computation graph")
@@ -47,6 +47,8 @@ if problem:
 graph, checks = built
 for note in graph.problems:
     show_problem(note)
+if graph.problems and not singular:
+    show_slope_beyond_the_chain_rule(inputs)
 
 names = [node.name for node in graph.nodes]
 # The node lives in the URL by its name (?node=a), kept by the page itself: a bound selectbox

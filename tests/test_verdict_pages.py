@@ -36,3 +36,11 @@ def test_a_switch_where_j_still_has_a_slope_is_differentiable_on_every_page(page
     # w·|w| at 0: both one-sided slopes are 0 (by hand), so J′(0) = 0 everywhere.
     text = messages(open_page(page, f="w*abs(w)", at="0"))
     assert "not differentiable" not in text, text
+
+
+def test_the_chain_rule_page_says_j_has_a_slope_where_only_a_piece_has_none():
+    # w·|w| at 0: |w| has no derivative at 0, but J's one-sided slopes are both 0 (by hand), so
+    # the graph's "undefined" is about the piece; |w| itself at 0 gets no such sentence.
+    text = messages(open_page("chain-rule", f="w*abs(w)", at="0"))
+    assert "J itself has a slope here: J′ = 0.0 at w = 0.0" in text
+    assert "J itself has a slope" not in messages(open_page("chain-rule", f="abs(w)", at="0"))

@@ -30,3 +30,22 @@ def show_point_verdict(inputs: Inputs) -> bool:
     note = _note(value, inputs.point, inputs.cache_key, str(inputs.point), inputs.x, inputs.var)
     st.warning(plain(note), icon=":material/warning:")
     return True
+
+
+def show_slope_beyond_the_chain_rule(inputs: Inputs) -> None:
+    """Where a node of the graph has no derivative at the point but J has one (w·|w| at 0: |w| has
+    none, J′(0) = 0), say so: the chain rule's "undefined" is about the pieces, not about J."""
+    value = exact_derivative(
+        inputs.function, inputs.cache_key, str(inputs.point), inputs.point, inputs.values
+    )
+    if value.defined and value.decimal is not None:
+        st.info(
+            plain(
+                f"J itself has a slope here: J′ = {value.decimal + 0.0!r} at {inputs.var} = "
+                f"{inputs.x!r} (its slopes from the left and from the right agree). The chain "
+                "rule cannot reach it through a piece that has no derivative at this point, and "
+                "neither can backprop, unless it picks a value for the missing derivative (as "
+                "machine-learning frameworks do)."
+            ),
+            icon=":material/info:",
+        )
