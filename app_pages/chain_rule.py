@@ -10,6 +10,7 @@ from ui.cache import graph_with_check
 from ui.link_options import keep_in_link, requested
 from ui.messages import show_problem
 from ui.sidebar import current_inputs, load_example
+from ui.theme import figure_theme
 from ui.verdict import show_point_verdict
 
 inputs = current_inputs()
@@ -62,7 +63,7 @@ picked = st.selectbox(
     args=("node",),
 )
 st.query_params["node"] = picked
-st.graphviz_chart(graph.to_dot(highlight=picked))
+st.graphviz_chart(graph.to_dot(highlight=picked, theme=figure_theme()))
 
 node = graph.node(picked)
 left, right = st.columns(2)
