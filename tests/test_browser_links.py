@@ -184,7 +184,7 @@ def test_a_curve_link_reopens_the_window_step_and_taylor_order(browser, app_url)
             values = [float(t.replace("−", "-")) for t in ticks]
             assert -1.2 <= min(values) <= -1 and 1 <= max(values) <= 1.4, values
 
-        _round_trip(browser, page, checks, cpu_slowdown=4)
+        _round_trip(browser, page, checks, cpu_slowdown=6)
         assert not errors, errors
     finally:
         page.close()
