@@ -135,3 +135,17 @@ def test_in_presentation_mode_the_whole_error_plot_fits_a_projector(browser, app
         assert box["y"] + box["height"] <= viewport, (box, viewport)
     finally:
         page.close()
+
+
+def test_in_presentation_mode_the_chain_rule_presets_are_not_cut_off(browser, app_url):
+    page, errors = open_page(browser, app_url + "/chain-rule?present=true", 1280, 720)
+    try:
+        labels = page.locator('[data-testid="stButton"] button [data-testid="stMarkdownContainer"]')
+        assert labels.count() >= 3
+        cut = labels.evaluate_all(
+            "els => els.filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.innerText)"
+        )
+        assert cut == []
+        assert not errors, errors
+    finally:
+        page.close()
