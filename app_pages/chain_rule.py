@@ -12,6 +12,7 @@ from ui.link_options import keep_in_link, requested
 from ui.messages import show_problem
 from ui.sidebar import current_inputs, load_example
 from ui.table import show_table
+from ui.theme import figure_theme
 from ui.verdict import show_point_verdict, show_slope_beyond_the_chain_rule
 
 inputs = current_inputs()
@@ -66,7 +67,7 @@ picked = st.selectbox(
     args=("node",),
 )
 st.query_params["node"] = picked
-st.graphviz_chart(graph.to_dot(highlight=picked))
+st.graphviz_chart(graph.to_dot(highlight=picked, theme=figure_theme()))
 
 node = graph.node(picked)
 left, right = st.columns(2)

@@ -42,6 +42,7 @@ _COMPACT_FONT = {"size": 14}
 _NOTE_FONT = {"size": 14}
 _HEIGHT = 520
 _COMPACT_HEIGHT = 320
+MODEBAR_HEIGHT = 32  # px: plotly's toolbar, 26 px, and a gap
 LINE_WIDTH = 3.5
 COMPACT_LINE_WIDTH = 2.5
 # The "none" template as validation resolves it (an unvalidated figure would keep the name).
@@ -90,6 +91,7 @@ class FigureBuilder:
         compact = self.compact
         font = _COMPACT_FONT if compact else _FONT
         note_lines = len(self.notes) * (_NOTE_FONT["size"] + 5) + (12 if self.notes else 0)
+        height = (_COMPACT_HEIGHT if compact else _HEIGHT) + note_lines
         if self.notes:
             self.annotation(
                 text="<br>".join(self.notes),
@@ -117,12 +119,15 @@ class FigureBuilder:
                 "paper_bgcolor": "white",
                 "plot_bgcolor": "white",
                 "font": font,
-                "height": (_COMPACT_HEIGHT if compact else _HEIGHT) + note_lines,
+                "height": height,
                 "margin": {"l": 70, "r": 20, "t": 30 if compact else 50, "b": 60 + note_lines},
+                # The legend starts a toolbar's height below the figure's top: plotly draws its
+                # toolbar (modebar) there on hover, and would cover the legend's last entries.
                 "legend": {
                     "orientation": "h",
-                    "yanchor": "bottom",
-                    "y": 1.02,
+                    "yref": "container",
+                    "yanchor": "top",
+                    "y": 1 - MODEBAR_HEIGHT / height,
                     "xanchor": "left",
                     "x": 0,
                     "font": {"size": 12} if compact else {"size": 14},

@@ -34,6 +34,7 @@ from derivcore.graph_dot import to_dot
 from derivcore.graph_structure import Record, Structure
 from derivcore.graph_text import GRAPH_NUMBERS, plain
 from derivcore.number_format import number_text
+from derivcore.plot_theme import LIGHT, PlotTheme
 
 PRECISIONS = (FIRST_PASS_DIGITS, 80, 160, 320, 640, 1280)
 """The passes are repeated at rising precision until two agree to the last bit of every float64
@@ -113,8 +114,13 @@ class ComputationGraph:
                 return edge
         raise ValueError(f"The graph has no edge from node {child} to node {parent}.")
 
-    def to_dot(self, highlight: int | str | None = None, show_grad: bool = True) -> str:
-        return to_dot(self, highlight=highlight, show_grad=show_grad)
+    def to_dot(
+        self,
+        highlight: int | str | None = None,
+        show_grad: bool = True,
+        theme: PlotTheme = LIGHT,
+    ) -> str:
+        return to_dot(self, highlight=highlight, show_grad=show_grad, theme=theme)
 
 
 def computation_graph(expr: sympy.Expr, values: Mapping[str, object]) -> ComputationGraph:
@@ -183,7 +189,6 @@ def _input_number(name: str, value: object) -> mpmath.mpf:
     if not MP.isfinite(number):
         raise ValueError(f"The value of {name} must be a finite real number, not {value!r}.")
     return number
-
 
 
 def _evaluate_graph(
@@ -272,4 +277,3 @@ def _value_problem(record: Record, value, env) -> list[str]:
 
 def _assignments(env) -> str:
     return ", ".join(f"{s.name} = {number_text(float(v), GRAPH_NUMBERS)}" for s, v in env.items())
-

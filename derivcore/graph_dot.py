@@ -7,25 +7,32 @@ from typing import TYPE_CHECKING
 
 from derivcore.graph_text import GRAPH_NUMBERS, plain
 from derivcore.number_format import number_text
+from derivcore.plot_theme import LIGHT, PlotTheme
 
 if TYPE_CHECKING:
     from derivcore.graph import ComputationGraph
 
 
 # Okabe–Ito colours (distinguishable with every common colour-vision deficiency); kinds of node
-# also differ by shape, so colour is never the only cue.
+# also differ by shape, so colour is never the only cue. Nodes keep their light fills (and black
+# text) on either theme; what sits on the page itself, edges and their labels, takes the theme's
+# colours.
 _INPUT_FILL = "#56B4E9"  # sky blue
 _OUTPUT_FILL = "#E69F00"  # orange
 _OPERATION_FILL = "#FFFFFF"
 _HIGHLIGHT = "#D55E00"  # vermillion
 _HIGHLIGHT_FILL = "#F0E442"  # yellow
-_LINE = "#444444"
+_NODE_OUTLINE = "#444444"
 
 
 def to_dot(
-    graph: ComputationGraph, highlight: int | str | None = None, show_grad: bool = True
+    graph: ComputationGraph,
+    highlight: int | str | None = None,
+    show_grad: bool = True,
+    theme: PlotTheme = LIGHT,
 ) -> str:
-    """The graph as Graphviz DOT, left to right from the inputs to J.
+    """The graph as Graphviz DOT, left to right from the inputs to J, drawn on a transparent
+    background for a page in `theme` (light or dark).
 
     Nodes show their formula, forward value and (with `show_grad`) ∂J/∂node; edges show the local
     derivative's value. `highlight` (a node id or name) marks that node and its paths to J.
@@ -37,9 +44,10 @@ def to_dot(
         "digraph computation {",
         "  rankdir=LR;",
         '  graph [fontname="Helvetica", bgcolor="transparent", nodesep=0.3, ranksep=0.5];',
-        f'  node [fontname="Helvetica", fontsize=12, style="filled", color="{_LINE}", '
+        f'  node [fontname="Helvetica", fontsize=12, style="filled", color="{_NODE_OUTLINE}", '
         'fontcolor="#000000"];',
-        f'  edge [fontname="Helvetica", fontsize=11, color="{_LINE}", fontcolor="#000000"];',
+        f'  edge [fontname="Helvetica", fontsize=11, color="{theme.axis_line}", '
+        f'fontcolor="{theme.text}"];',
     ]
     for node in graph.nodes:
         text = [node.name if node.is_input else f"{node.name} = {node.label}"]
@@ -89,4 +97,3 @@ def _dot_string(text: str) -> str:
     """A DOT double-quoted string: backslashes and quotes escaped, newlines as centred breaks."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
     return '"' + escaped.replace("\r", "").replace("\n", "\\n") + '"'
-

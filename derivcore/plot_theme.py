@@ -95,10 +95,11 @@ class PlotTheme:
     def applied(self, traces: list[dict], layout: dict) -> dict:
         """Recolour (and for `scale` > 1 enlarge) a figure given as plain dicts, in place;
         returns the layout."""
+        height = round(layout["height"] * self.scale)
         layout.update(
             paper_bgcolor=self.background,
             plot_bgcolor=self.background,
-            height=round(layout["height"] * self.scale),
+            height=min(height, PRESENTATION_MAX_HEIGHT) if self.scale > 1 else height,
         )
         if "margin" in layout:
             layout["margin"] = {k: round(v * self.scale) for k, v in layout["margin"].items()}
@@ -165,6 +166,10 @@ DARK = PlotTheme(
     label_background="rgba(23,22,20,0.85)",
 )
 PRESENTATION_SCALE = 1.4
+# A projector at 1280×720, or 1920×1080 at 1.5× (the same 1280×720 CSS pixels), shows 720 px, of
+# which Streamlit's header takes 82 at presentation type (22 px root): a taller plot (the error
+# plot at 1.4 × 520 = 728 px) would put the bottom of the V below the fold.
+PRESENTATION_MAX_HEIGHT = 620
 
 
 def plot_theme(kind: str | None, presentation: bool = False) -> PlotTheme:

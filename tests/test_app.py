@@ -174,6 +174,33 @@ def test_several_variables_offer_the_variable_and_the_others_values():
     assert "J'(2) = 4" in latex_text(at)
 
 
+@pytest.mark.parametrize("var", ["1x", "sin", "x" * 301])
+@pytest.mark.parametrize("function", ["w*x", "x*w^2"])
+def test_a_link_variable_j_does_not_have_is_explained_and_the_rest_kept(function, var):
+    at = open_page(f=function, at="2", eps="1e-4", value_x="3", var=var)
+    shown = var if len(var) <= 40 else var[:39] + "…"
+    assert f"'Differentiate with respect to' = '{shown}' cannot be used" in messages(at)
+    assert at.text_input(key="f").value == function
+    assert at.text_input(key="at").value == "2"
+    assert at.text_input(key="eps").value == "1e-4"
+    assert at.text_input(key="value_x").value == "3"
+    assert at.selectbox(key="var").value == "w"
+    # ∂/∂w at w = 2, x = 3, by hand: w·x gives x = 3; x·w² gives 2xw = 12.
+    assert ("J'(2) = 3" if function == "w*x" else "J'(2) = 12") in latex_text(at)
+    # Said once: the next change does not repeat it.
+    at.text_input(key="at").set_value("1").run()
+    assert "Differentiate with respect to" not in messages(at)
+
+
+def test_a_link_variable_for_a_function_of_one_variable_is_explained_once():
+    at = open_page(f="sin(w)", var="x")
+    assert "'Differentiate with respect to' = 'x' cannot be used" in messages(at)
+    assert "cos" in latex_text(at)
+    at.text_input(key="at").set_value("1").run()
+    assert not at.exception
+    assert "Differentiate with respect to" not in messages(at)
+
+
 def test_a_bad_value_of_another_variable_keeps_the_formulas():
     at = open_page(f="w*x", at="2", value_x="oops")
     assert "value of x" in messages(at).lower()

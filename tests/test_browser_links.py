@@ -4,6 +4,7 @@ view; a link value the page cannot use gets a message and the rest of the link s
 
 import pytest
 from browser_support import wait_until_idle
+from playwright.sync_api import expect
 
 # Each step waits for the app's rerun; the machines the tests run on can be slow and shared.
 IDLE_MS = 120_000
@@ -39,10 +40,14 @@ def _copied_link(page) -> str:
     return link.get_attribute("href")
 
 
-def _opened_fresh(browser, link: str):
-    """`link` in a new browser context: a student's browser that never saw the app."""
+def _opened_fresh(browser, link: str, cpu_slowdown: float = 1):
+    """`link` in a new browser context: a student's browser that never saw the app, its CPU
+    `cpu_slowdown` times slower (Chromium's throttling) to stand for a busy laptop."""
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
+    if cpu_slowdown > 1:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu_slowdown})
     page.set_default_timeout(IDLE_MS)
     page.goto(link, timeout=IDLE_MS)
     _idle(page)
@@ -72,13 +77,13 @@ def _click_label(page, text: str) -> None:
     _idle(page)
 
 
-def _round_trip(browser, page, checks) -> None:
+def _round_trip(browser, page, checks, cpu_slowdown: float = 1) -> None:
     """The copied link reproduces the view: the same text everywhere in the main area, and
     `checks(page)` holds in the fresh browser as it does here."""
     checks(page)
     shown = _main_text(page)
     link = _copied_link(page)
-    context, fresh = _opened_fresh(browser, link)
+    context, fresh = _opened_fresh(browser, link, cpu_slowdown)
     try:
         checks(fresh)
         assert _main_text(fresh) == shown
@@ -141,6 +146,45 @@ def test_an_error_page_link_reopens_schemes_precisions_and_toggles(browser, app_
             assert view.get_by_label("Exact arithmetic (no floating point)").is_checked()
 
         _round_trip(browser, page, checks)
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+def test_a_curve_link_reopens_the_window_step_and_taylor_order(browser, app_url):
+    page, errors = open_page(browser, app_url + "/curve?f=tan(w)&at=0.5")
+    try:
+        for box, value in (("w from", "-1.2"), ("w to", "1.4")):
+            field = page.get_by_role("spinbutton", name=box)
+            field.fill(value)
+            field.press("Enter")
+            _idle(page)
+        _click_label(page, "Show J′(w)")
+        _click_label(page, "0.5")
+        page.get_by_role("radiogroup", name="Taylor polynomial of order").get_by_text("2").click()
+        _idle(page)
+
+        def checks(view):
+            # A box bound to the link is drawn empty and gets the link's value one render later
+            # (seen on a loaded machine: 'w from' read empty, 'w to', read after it, filled):
+            # wait for the value, as a student's eyes do.
+            expect(view.get_by_role("spinbutton", name="w from")).to_have_value("-1.2")
+            expect(view.get_by_role("spinbutton", name="w to")).to_have_value("1.4")
+            expect(view.get_by_role("textbox", name="J(w) =")).to_have_value("tan(w)")
+            expect(view.get_by_label("Show J′(w)")).to_be_checked()
+            expect(view.get_by_role("radio", name="0.5", exact=True)).to_be_checked()
+            taylor = view.get_by_role("radiogroup", name="Taylor polynomial of order")
+            expect(taylor.get_by_role("radio", name="2", exact=True)).to_be_checked()
+            chart = view.locator('[data-testid="stPlotlyChart"]')
+            expect(chart).to_contain_text("secant for ε = 0.5")
+            # The x axis spans the link's window: its tick labels lie inside [-1.2, 1.4] and reach
+            # ±1 (the default window for tan(w) at 0.5 is [-1.5, 2.5], ticks up to 2).
+            expect(chart.locator(".xtick text").first).to_be_visible()
+            ticks = chart.locator(".xtick text").all_text_contents()
+            values = [float(t.replace("−", "-")) for t in ticks]
+            assert -1.2 <= min(values) <= -1 and 1 <= max(values) <= 1.4, values
+
+        _round_trip(browser, page, checks, cpu_slowdown=6)
         assert not errors, errors
     finally:
         page.close()

@@ -20,16 +20,23 @@ def _message(label: str, value: str) -> str:
     return f"The link's '{label}' = '{shown}' cannot be used here, so it is ignored."
 
 
-def explain_unusable(key: str, label: str, usable: Collection[str] | Callable[[str], bool]):
-    """Before the widget bound to `key` is drawn for the first time in this session: a message for
-    each of the link's values for it that is not `usable` (a collection of the strings the widget
-    accepts: its options as shown, or a test). Later runs: the widget's own state rules."""
+def unusable_in_link(
+    key: str, label: str, usable: Collection[str] | Callable[[str], bool]
+) -> list[str]:
+    """Before the widget bound to `key` is drawn for the first time in this session: a sentence
+    for each of the link's values for it that is not `usable` (a collection of the strings the
+    widget accepts: its options as shown, or a test). Later runs: none, the widget's own state
+    rules."""
     if key in st.session_state:
-        return
+        return []
     accepts = usable if callable(usable) else lambda value: value in usable
-    for value in st.query_params.get_all(key):
-        if not accepts(value):
-            show_problem(_message(label, value))
+    return [_message(label, value) for value in st.query_params.get_all(key) if not accepts(value)]
+
+
+def explain_unusable(key: str, label: str, usable: Collection[str] | Callable[[str], bool]):
+    """Show `unusable_in_link`'s sentences where the page is drawing."""
+    for sentence in unusable_in_link(key, label, usable):
+        show_problem(sentence)
 
 
 def is_finite_number(text: str) -> bool:

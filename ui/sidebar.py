@@ -14,7 +14,8 @@ from derivcore.expressions import ExpressionError
 from derivcore.inputs import parse_point, parse_step
 from derivcore.prepared import PreparedFunction, default_variable, variables_of
 from ui.cache import parsed_input, prepared_function
-from ui.messages import show_input_problem
+from ui.link_options import unusable_in_link
+from ui.messages import show_input_problem, show_problem
 
 DEFAULT_FUNCTION = "w^2"
 DEFAULT_POINT = "3"
@@ -136,9 +137,15 @@ def render_sidebar() -> Inputs:
             problems.append(text_problem)
             variables = ["w"]
         var = default_variable(variables)
+        # A link's variable J does not have would be dropped without a word (by the select box,
+        # or, for a J of one variable, by having no box): say so, once, on the page.
+        var_label = "Differentiate with respect to"
+        link_notes = [] if text_problem else unusable_in_link("var", var_label, variables or [var])
+        if link_notes and len(variables) <= 1:
+            del st.query_params["var"]
         if len(variables) > 1:
             var = st.selectbox(
-                "Differentiate with respect to",
+                var_label,
                 variables,
                 index=variables.index(var),
                 key="var",
@@ -198,6 +205,8 @@ def render_sidebar() -> Inputs:
     st.session_state["inputs"] = inputs
     for p in problems:
         show_input_problem(p.label, p.text, p.message, p.position)
+    for note in link_notes:
+        show_problem(note)
     return inputs
 
 

@@ -20,9 +20,10 @@ _LONG_FORMULAS = """
 # On a phone a plot's legend wraps across the plot's whole width, where plotly draws its toolbar
 # on top of it: there the toolbar goes (pinch to zoom and double tap to reset still work).
 _PHONE_PLOTS = "@media (max-width: 640px) { .js-plotly-plot .modebar-container { display: none; } }"
-# Streamlit cuts a widget's label, and a multiselect's chips, with "…" when they do not fit
-# their column (the error page's options beside its plot, more so in presentation type): wrap
-# them onto more lines instead, so "float32" never reads "floa…".
+# Streamlit cuts a widget's label, a multiselect's chips and a button's label with "…" when they
+# do not fit their column (the error page's options beside its plot, the chain rule's presets,
+# more so in presentation type): wrap them onto more lines instead, so "float32" never reads
+# "floa…".
 _WRAP_LABELS = """
 [data-testid="stWidgetLabel"] [data-testid="stMarkdownContainer"] {
   white-space: normal; overflow: visible;
@@ -32,6 +33,10 @@ _WRAP_LABELS = """
 }
 [data-testid="stMultiSelect"] div:has(> [data-testid="stMultiSelectTagsContainer"]) {
   max-height: none;
+}
+[data-testid="stButton"] button [data-testid="stMarkdownContainer"],
+[data-testid="stButton"] button [data-testid="stMarkdownContainer"] p {
+  white-space: normal; overflow: visible; text-overflow: clip;
 }
 """
 # Everything in Streamlit is sized in rem: a larger root font enlarges text, inputs and spacing.
