@@ -61,11 +61,23 @@ def _product_suggestion(name: str) -> str | None:
     return "*".join(parts)
 
 
+# Names SymPy writes in derivatives (the derivative page shows them) that a formula cannot use,
+# with what to write instead: without this, 'sign' got "did you mean 'sin'?".
+_DERIVATIVE_NAMES = {
+    "sign": "sign(u) appears in SymPy's derivatives (of abs) but is not accepted in a formula: "
+    "write u/abs(u), which equals it wherever u ≠ 0.",
+    "heaviside": "Heaviside(u) appears in SymPy's derivatives (of relu) but is not accepted in a "
+    "formula: write (1 + u/abs(u))/2, which equals it wherever u ≠ 0.",
+}
+
+
 def unknown_name_message(name: str, called: bool) -> str:
     """A sentence about a name we do not know, with the most likely intended spelling."""
     quoted = f"Unknown name '{name}'"
     if keyword.iskeyword(name):
         return f"'{name}' is a Python keyword, not part of a formula."
+    if name.lower() in _DERIVATIVE_NAMES:
+        return _DERIVATIVE_NAMES[name.lower()]
     if hasattr(builtins, name) and name.lower() not in FUNCTION_NAMES:
         return f"'{name}' is Python, not part of a formula."
     if re.fullmatch(r"e_?[0-9]+", name):

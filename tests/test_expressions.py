@@ -492,3 +492,14 @@ def _beyond_float64(expr) -> bool:
         node.is_number and abs(sympy.N(node, 5)) > sympy.Float("1.8e308")
         for node in sympy.preorder_traversal(expr)
     )
+
+
+def test_names_from_sympys_derivatives_get_what_to_write_instead():
+    # Audit of 2026-12-01: the derivative page shows (|w|)′ = sign(w), and typing it back got
+    # "did you mean 'sin'?". u/|u| equals sign(u) wherever u ≠ 0 (by hand).
+    with pytest.raises(ExpressionError) as caught:
+        parse("sign(w)")
+    assert "write u/abs(u)" in caught.value.message and "sin" not in caught.value.message
+    with pytest.raises(ExpressionError) as caught:
+        parse("Heaviside(w - 1)")
+    assert "write (1 + u/abs(u))/2" in caught.value.message
