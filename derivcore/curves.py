@@ -23,7 +23,7 @@ import sympy
 from derivcore.nudge import nudge
 from derivcore.numeric import compile_function
 from derivcore.precise import PrecisionLimit, mp_context, precise_function, precise_value
-from derivcore.smoothness import is_smooth
+from derivcore.smoothness import is_smooth, without_point_terms
 from derivcore.symbols import other_symbols, symbol_for
 
 # plotly.js computes ranges and positions in float64; values near 1e308 overflow there. No window
@@ -121,19 +121,11 @@ def _evaluator(expr: sympy.Expr, var: str, values_key: tuple) -> Evaluator:
     return evaluate
 
 
-def _zero_almost_everywhere(e: sympy.Expr) -> bool:
-    """DiracDelta (from d sign/dw, d Heaviside/dw) and d floor/dw, d ceiling/dw: 0 except at
-    isolated points, where J is not differentiable anyway."""
-    return isinstance(e, sympy.DiracDelta) or (
-        isinstance(e, sympy.Derivative) and isinstance(e.expr, (sympy.floor, sympy.ceiling))
-    )
-
-
 @lru_cache(maxsize=256)
 def _derivative(expr: sympy.Expr, var: str) -> sympy.Expr:
     """dJ/dvar with the parts that are 0 almost everywhere replaced by 0 so it can be evaluated."""
     d = sympy.diff(expr, symbol_for(expr, var))
-    return d.replace(_zero_almost_everywhere, lambda _: sympy.Integer(0))
+    return without_point_terms(d)
 
 
 def _validate_window(lo: float, hi: float, n: int) -> tuple[float, float]:

@@ -43,6 +43,21 @@ def error_explanation(sweep: ErrorSweep, eps: float | None) -> str:
         return f"{reason}, so there is no error to measure here."
     model = sweep.model(scheme, dtype)
     name = scheme.replace("_", "-")
+    if not math.isfinite(model.truncation_coefficient):
+        # No model (w·|w| at 0 has J′ but no J″): only what was measured can be said.
+        text = [
+            f"{model.note} Taylor's theorem, which splits the error into truncation and "
+            "rounding, needs the higher derivatives of J at the point, so the plot shows the "
+            "measured error only."
+        ]
+        for label, value in (("your ε", eps), ("the lab's ε", LAB_EPS)):
+            if value:
+                grid_eps, measured = _measured_at(sweep, scheme, dtype, value)
+                text.append(
+                    f"At {label} = {value:g}: measured at ε = {grid_eps:.2g}: {measured:.1e}."
+                )
+        text.append(_breakdown(sweep, scheme, dtype, model))
+        return "\n\n".join(t for t in text if t)
     text = [_parts(sweep, scheme, dtype, model)]
     smallest = _smallest_measured(sweep, scheme, dtype)
     if model.best_eps and model.rounding_coefficient > 0 and smallest > _OFF * model.best_error:

@@ -16,7 +16,7 @@ import sympy
 
 from derivcore.precise import mp_context, precise_function, precise_value
 from derivcore.schemes import HIGHEST_DERIVATIVE
-from derivcore.smoothness import NON_ANALYTIC
+from derivcore.smoothness import NON_ANALYTIC, without_point_terms
 from derivcore.symbols import other_names, symbol_for
 
 # J′ to 50 significant digits: the one "high precision" of the package (symbolic checks, the
@@ -53,7 +53,7 @@ def symbolic_derivative(expr: sympy.Expr, var: str, order: int) -> sympy.Expr | 
     lower = symbolic_derivative(expr, var, order - 1)
     if lower is None or sympy.count_ops(lower) > SYMBOLIC_DERIVATIVE_OPS:
         return None
-    return sympy.diff(lower, symbol_for(expr, var))
+    return without_point_terms(sympy.diff(lower, symbol_for(expr, var)))
 
 
 class _Derivatives:
@@ -72,9 +72,18 @@ class _Derivatives:
     def __len__(self) -> int:
         return HIGHEST_DERIVATIVE + 1
 
+    @functools.cached_property
+    def _at_a_switch(self) -> bool:
+        return _switch_at(*self._key) is not None
+
     def __getitem__(self, order: int) -> float:
         if order not in self._values:
             expr, var, x, parameters = self._key
+            if order >= 2 and self._at_a_switch:
+                # w·|w| at 0 has J′ = 0 but no J″ (2 from the right, −2 from the left): no
+                # Taylor term past J′ exists, whatever sign(0) = 0 would make of the formula.
+                self._values[order] = math.nan
+                return self._values[order]
             derivative = symbolic_derivative(expr, var, order)
             if derivative is None:
                 self._values[order] = _numerical_taylor(expr, var, x, parameters)[order]

@@ -30,3 +30,17 @@ NON_ANALYTIC = {
 def is_smooth(expr: sympy.Expr) -> bool:
     """True when `expr` uses none of the switching functions."""
     return not expr.has(*NON_SMOOTH)
+
+
+def _zero_almost_everywhere(e: sympy.Expr) -> bool:
+    """DiracDelta (from d sign/dw, d Heaviside/dw) and d floor/dw, d ceiling/dw: 0 except at
+    isolated points, where J is not differentiable anyway."""
+    return isinstance(e, sympy.DiracDelta) or (
+        isinstance(e, sympy.Derivative) and isinstance(e.expr, (sympy.floor, sympy.ceiling))
+    )
+
+
+def without_point_terms(derivative: sympy.Expr) -> sympy.Expr:
+    """A derivative of J with its parts that are 0 except at switching points set to 0, so that
+    it can be evaluated (nothing evaluates DiracDelta); right wherever no function switches."""
+    return derivative.replace(_zero_almost_everywhere, lambda _: sympy.Integer(0))

@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 import sympy
 
+from derivcore.explain import error_explanation
 from derivcore.expressions import parse
 from derivcore.finite_differences import finite_difference
 from derivcore.numeric import DTYPES
 from derivcore.schemes import SCHEMES
-from derivcore.sweep import default_eps_grid, error_sweep
+from derivcore.sweep import complete_error_sweep, default_eps_grid, error_sweep
 
 w = sympy.Symbol("w", real=True)
 v = sympy.Symbol("v", real=True)
@@ -442,3 +443,27 @@ def test_a_switch_where_j_still_has_a_slope_is_no_corner():
     # |w| itself at 0 keeps its corner.
     corner = error_sweep(sympy.Abs(w), "w", 0.0, GRID[::10], ["forward"], ["float64"])
     assert "not differentiable" in corner.nan_reason("forward", "float64")
+
+
+def test_a_switching_function_away_from_its_switch_gets_a_complete_model():
+    # |w| at 1: J″ = 2·DiracDelta(w), which nothing evaluates; it is 0 away from 0, and |w| = w
+    # there (by hand), so the forward difference has no truncation error at all. Before, the
+    # worker raised NameError and the error page said the computation of J′ had failed.
+    sweep = complete_error_sweep(
+        sympy.Abs(w), "w", 1.0, default_eps_grid(), ("forward",), ("float64",), False, None
+    )
+    assert sweep.reference("float64") == 1.0 and sweep.reference_reason("float64") is None
+    assert sweep.model("forward", "float64").truncation_coefficient == 0.0
+
+
+def test_at_a_switch_where_j_has_a_slope_there_is_no_taylor_model():
+    # w·|w| at 0: J′(0) = 0, but J″ is 2 from the right and −2 from the left (by hand): no
+    # Taylor term past J′, so no model, rather than one built from sign(0) = 0.
+    sweep = complete_error_sweep(
+        w * sympy.Abs(w), "w", 0.0, default_eps_grid(), ("forward",), ("float64",), False, None
+    )
+    assert sweep.reference("float64") == 0.0
+    assert math.isnan(sweep.model("forward", "float64").truncation_coefficient)
+    text = error_explanation(sweep, 1e-3)
+    assert "the plot shows the measured error only" in text
+    assert "nan" not in text and "Taylor's theorem says" not in text
