@@ -164,8 +164,10 @@ def error_sweep_for(
         )
     except ValueError as err:
         return _failure(err)
-    except Exception:  # noqa: BLE001 - the worker died (memory cap, crash): say so, show the rest
-        reason = "the high-precision computation of J′ failed (its worker process ended)"
+    except Exception as err:  # noqa: BLE001 - a crash, the memory cap, a bug: say so, show the rest
+        died = isinstance(err.__cause__, (EOFError, ConnectionError))  # see derivcore.bounded
+        ended = "its worker process ended" if died else type(err).__name__
+        reason = f"the high-precision computation of J′ failed ({ended})"
     try:
         return error_sweep(*arguments).without_reference(reason), None
     except ValueError as err:
