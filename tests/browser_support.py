@@ -160,3 +160,13 @@ def axe_violations(page) -> list[dict]:
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
     return results.response["violations"]
+
+
+def boxes_intersect(a: dict, b: dict) -> bool:
+    """Whether two bounding boxes (Playwright's x, y, width, height) overlap."""
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )

@@ -10,6 +10,7 @@ from browser_support import (
     A11Y_PAGES,
     VIEWPORTS,
     axe_violations,
+    boxes_intersect,
     open_page,
     type_function,
 )
@@ -165,15 +166,6 @@ def test_a_long_derivative_is_stacked_at_full_size_in_a_box_the_keyboard_reaches
         page.close()
 
 
-def _intersect(a, b) -> bool:
-    return (
-        a["x"] < b["x"] + b["width"]
-        and b["x"] < a["x"] + a["width"]
-        and a["y"] < b["y"] + b["height"]
-        and b["y"] < a["y"] + a["height"]
-    )
-
-
 def test_on_a_phone_the_plot_toolbar_leaves_the_legend_readable(browser, app_url):
     query = "schemes=forward&schemes=central&dtypes=float64&dtypes=float32"
     page, errors = open_page(browser, f"{app_url}/error?{query}", 390, 844)
@@ -185,7 +177,7 @@ def test_on_a_phone_the_plot_toolbar_leaves_the_legend_readable(browser, app_url
         legend = chart.locator(".legend").bounding_box()
         assert legend and legend["width"] > 100
         toolbar = chart.locator(".modebar").bounding_box()
-        assert toolbar is None or not _intersect(toolbar, legend), (toolbar, legend)
+        assert toolbar is None or not boxes_intersect(toolbar, legend), (toolbar, legend)
         assert not errors, errors
     finally:
         page.close()

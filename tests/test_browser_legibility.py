@@ -5,7 +5,7 @@ presentation mode."""
 import re
 
 import pytest
-from browser_support import axe_violations, open_page, wait_until_idle
+from browser_support import axe_violations, boxes_intersect, open_page, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -67,15 +67,6 @@ def test_in_the_dark_the_chain_rule_graph_labels_are_readable(browser, app_url):
         page.close()
 
 
-def _intersect(a, b) -> bool:
-    return (
-        a["x"] < b["x"] + b["width"]
-        and b["x"] < a["x"] + a["width"]
-        and a["y"] < b["y"] + b["height"]
-        and b["y"] < a["y"] + a["height"]
-    )
-
-
 # Every page whose plots have a legend; the error page with four curves has the longest one.
 LEGEND_VIEWS = [
     "/",
@@ -104,7 +95,7 @@ def test_on_a_desktop_the_plot_toolbar_leaves_the_legend_readable(browser, app_u
             legend = chart.locator(".legend").bounding_box()
             toolbar = chart.locator(".modebar").bounding_box()
             assert legend["width"] > 100 and toolbar["width"] > 50
-            assert not _intersect(toolbar, legend), (i, toolbar, legend)
+            assert not boxes_intersect(toolbar, legend), (i, toolbar, legend)
         assert legends
         assert not errors, errors
     finally:
