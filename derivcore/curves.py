@@ -22,7 +22,8 @@ import sympy
 
 from derivcore.nudge import nudge
 from derivcore.numeric import compile_function
-from derivcore.precise import PrecisionLimit, mp_context, precise_function, precise_value
+from derivcore.precise import PrecisionLimit, precise_function
+from derivcore.reference import settled_value
 from derivcore.smoothness import is_smooth, without_point_terms
 from derivcore.symbols import other_symbols, symbol_for
 
@@ -249,33 +250,18 @@ def point_value(expr: sympy.Expr, var: str, x: float, values: dict | None = None
 
 
 
-# Digits tried in turn for J′(x0) until two agree: its terms may cancel (sin(w)/w has
-# J′ = cos(w)/w − sin(w)/w², whose terms agree to 16 digits at w = 1e-8 and to 600 at 1e-300).
-_SLOPE_DIGITS = (30, 60, 120, 240, 480, 960, 1920)
-
-
 def _precise_slope(expr: sympy.Expr, var: str, x0: float, values: dict | None) -> float:
-    """J′(x0) rounded to float64 from a precise evaluation, raising the precision until two
-    evaluations agree (nan where none do, or J′ is undefined). In float64 a J′ whose terms
-    cancel loses every digit: the tangent of sin(w)/w at 1e-8 had slope 1.5e-8, not −3.3e-9."""
+    """J′(x0) rounded to float64 from a precise evaluation (`reference.settled_value`: the
+    precision rises until two evaluations agree; nan where J′ is undefined). In float64 a J′
+    whose terms cancel loses every digit: the tangent of sin(w)/w at 1e-8 had slope 1.5e-8, not
+    −3.3e-9 (J′ = cos(w)/w − sin(w)/w², two terms of 1e8)."""
     derivative = _derivative(expr, var)
     if values:
         derivative = derivative.subs({symbol_for(expr, name): v for name, v in values.items()})
-    function = precise_function(derivative, var, ())
-    previous = None
-    for digits in _SLOPE_DIGITS:
-        context = mp_context(digits)
-        try:
-            value = precise_value(function, context, context.mpf(x0))
-        except PrecisionLimit:
-            return math.nan
-        if not context.isfinite(value) or isinstance(value, context.mpc):
-            return math.nan
-        # Two zeros may both be the cancellation's: only a non-zero value can be confirmed.
-        if previous is not None and value != 0 and abs(value - previous) <= 1e-17 * abs(value):
-            return float(value)
-        previous = value
-    return 0.0 if previous == 0 else math.nan
+    try:
+        return settled_value(precise_function(derivative, var, ()), (x0,))
+    except PrecisionLimit:
+        return math.nan
 
 
 def tangent_slope(expr: sympy.Expr, var: str, x0: float, values: dict | None = None) -> float:

@@ -58,7 +58,7 @@ def symbolic_derivative(expr: sympy.Expr, var: str, order: int) -> sympy.Expr | 
 
 class _Derivatives:
     """J⁽ⁿ⁾(x) for n = 0..9, each computed when first read: SymPy's derivative evaluated by
-    mpmath (`_settled_value`). Exact where it matters: a derivative that is 0 at x comes out as
+    mpmath (`settled_value`). Exact where it matters: a derivative that is 0 at x comes out as
     exactly 0 (J″ of the sigmoid at 0, J‴ of w²) and a tiny one keeps its size (J″ of sqrt at
     1e-7 is −8e9, J″ of atan at 1e8 is −2e-24), at any |x| (a numerical step would vanish beyond
     |x| ≈ 1e30). The model reads only the orders of its leading terms (J″ and J‴ for forward
@@ -89,7 +89,7 @@ class _Derivatives:
                 self._values[order] = _numerical_taylor(expr, var, x, parameters)[order]
             else:
                 function = precise_function(derivative, var, other_names(expr, var))
-                self._values[order] = _settled_value(function, (x, *parameters))
+                self._values[order] = settled_value(function, (x, *parameters))
         return self._values[order]
 
 
@@ -99,11 +99,13 @@ def taylor_derivatives(expr: sympy.Expr, var: str, x: float, parameters: tuple) 
     return _Derivatives(expr, var, x, parameters)
 
 
-def _settled_value(function, arguments: tuple) -> float:
+def settled_value(function, arguments: tuple) -> float:
     """function(*arguments) (exact floats) to 12 digits, doubling the working precision from 20
     digits until two evaluations agree: a formula can cancel (tanh″ = −2·tanh·(1 − tanh²) at
-    −30 is 1 − (1 − 3.5e-26) at 20 digits, i.e. 0, but 1.4e-25). nan if it never settles by
-    1280 digits, or where J⁽ⁿ⁾ is not a real number."""
+    −30 is 1 − (1 − 3.5e-26) at 20 digits, i.e. 0, but 1.4e-25). Two zeros may both be the
+    cancellation's (sin(w)/w has J′ = cos(w)/w − sin(w)/w², 0 at every precision below 600
+    digits at w = 1e-300), so 0 is the answer only when it stays 0 up to 1280 digits. nan if it
+    never settles by then, or where the value is not a real number."""
     previous = None
     digits = TAYLOR_DIGITS
     while digits <= 1280:
@@ -111,12 +113,12 @@ def _settled_value(function, arguments: tuple) -> float:
         value = precise_value(function, context, *(context.mpf(a) for a in arguments))
         if not context.isfinite(value) or isinstance(value, context.mpc):
             return math.nan
-        if previous is not None and (
+        if previous is not None and value != 0 and (
             value == previous or abs(value - previous) <= TAYLOR_AGREEMENT * abs(value)
         ):
             return float(value)
         previous, digits = value, 2 * digits
-    return math.nan
+    return 0.0 if previous == 0 else math.nan
 
 
 @functools.lru_cache(maxsize=64)
