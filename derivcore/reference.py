@@ -160,7 +160,7 @@ def _one_sided_slopes_agree(expr: sympy.Expr, var: str, x: float, parameters: tu
     function = precise_function(expr, var, other_names(expr, var))
     fixed = [context.mpf(v) for v in parameters]
     point = context.mpf(x)
-    h = context.ldexp(max(1, abs(point)), 0) * context.power(10, _SIDE_STEP_EXPONENT)
+    h = max(1, abs(point)) * context.power(10, _SIDE_STEP_EXPONENT)
 
     def value(t):
         return precise_value(function, context, t, *fixed)

@@ -49,11 +49,6 @@ class TaylorExpansion:
             result = result * t + c
         return result
 
-    @property
-    def forward_truncation_constant(self) -> float | None:
-        """C = J″(w₀)/2 in the forward difference's truncation error C·ε (None without J″)."""
-        return self.coefficients[2] if self.highest_order >= 2 else None
-
 
 def taylor_expansion(
     expr: sympy.Expr, var: str, point, values: dict | None = None, max_order: int = MAX_ORDER

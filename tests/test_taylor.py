@@ -27,7 +27,7 @@ def test_remainder_of_sin_shrinks_like_the_next_power():
 def test_polynomial_of_order_one_is_the_tangent():
     expansion = taylor_expansion(parse("w^2"), "w", parse("3"))
     assert expansion.polynomial(1, np.array([4.0]))[0] == 9 + 6 * 1
-    assert expansion.forward_truncation_constant == 1  # J″/2 = 2/2
+    assert expansion.coefficients[2] == 1  # C = J″/2 = 2/2
     assert "C = J″/2 = 1" in forward_truncation_text(expansion, 1e-3)
     assert "T_{2}(w) = 9 + 6" in taylor_latex(expansion, 2, "w")
 
