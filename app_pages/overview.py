@@ -15,6 +15,7 @@ from ui.cache import error_sweep_for, exact_derivative, graph_with_check
 from ui.describe import describe_chart
 from ui.formula import show_formula
 from ui.messages import show_problem
+from ui.printout import show_printout
 from ui.sidebar import current_inputs
 from ui.theme import figure_theme
 from ui.verdict import show_point_verdict
@@ -68,7 +69,7 @@ with arithmetic:
             lines.append(f"|k - J'({x})| = {n.error(slope):.3g}   (J′ at this float)")
         elif exact is not None and exact.defined and exact.decimal is not None:
             lines.append(f"|k - J'({inputs.point})| = {n.error(exact.decimal):.3g}")
-        st.code("\n".join(lines), language=None, wrap_lines=True)
+        show_printout(lines)
         st.markdown("**Automatically** (backprop through J's computation graph, in float64)")
         if slope is None:
             show_problem(f"No backprop here: {problem or graph.problems[0]}", "info")
@@ -79,7 +80,7 @@ with arithmetic:
                 f"|backprop - J'({x})| = {ad.error(var, slope):.3g}   (J′ at this float)",
                 *filter(None, [accuracy(graph, ad, var, slope)]),
             ]
-            st.code("\n".join(ad_lines), language=None, wrap_lines=True)
+            show_printout(ad_lines)
     else:
         st.info("Fix the point and ε in the sidebar to see the nudge.")
 

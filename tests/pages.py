@@ -3,10 +3,14 @@
 Every test starts with empty Streamlit caches (tests/conftest.py), so a page opened here
 computes what a fresh server would."""
 
+import html
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+# ui.printout's block, as st.html receives it.
+_PRINTOUT = re.compile(r'<pre class="printout">(.*)</pre>', re.DOTALL)
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = {
     "overview": "app_pages/overview.py",
@@ -61,8 +65,11 @@ def latex_text(at) -> str:
 
 
 def code_text(at) -> str:
-    """Every code block on the page, one after the other."""
-    return "\n".join(c.value for c in at.code)
+    """Every code block (st.code) and printout (ui.printout: the nudge) on the page."""
+    printouts = (_PRINTOUT.fullmatch(h.value) for h in at.html)
+    return "\n".join(
+        [c.value for c in at.code] + [html.unescape(m.group(1)) for m in printouts if m]
+    )
 
 
 def markdown_text(at) -> str:

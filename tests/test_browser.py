@@ -95,3 +95,21 @@ def test_a_lab_example_opens_in_the_explorer_with_its_inputs(browser, app_url):
         assert explorer_errors == [[]], explorer_errors
     finally:
         page.close()
+
+
+def test_the_overview_prints_the_nudge_without_the_syntax_highlighter(browser, app_url):
+    """The first page students open fetches no syntax highlighter (1.5 MB of JavaScript that a
+    code block loads), and its printout shows the lab's numbers in a monospace font."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    scripts = []
+    page.on("request", lambda request: scripts.append(request.url))
+    try:
+        page.goto(app_url + "/")
+        wait_until_idle(page)
+        page.locator('[data-testid="stPlotlyChart"] .main-svg').nth(1).wait_for()
+        assert not [url for url in scripts if "SyntaxHighlighter" in url]
+        nudge = page.locator("pre.printout").first
+        assert "k = (J(3 + 0.001) - J(3)) / 0.001 = 6.000999999999479" in nudge.inner_text()
+        assert "monospace" in nudge.evaluate("e => getComputedStyle(e).fontFamily")
+    finally:
+        page.close()

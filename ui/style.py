@@ -39,12 +39,21 @@ _WRAP_LABELS = """
   white-space: normal; overflow: visible; text-overflow: clip;
 }
 """
+# ui.printout's block: st.code's look (monospace, a tinted box) in either theme, wrapping lines.
+_PRINTOUT = """
+.printout {
+  font-family: "Source Code Pro", monospace; font-size: 0.875rem; line-height: 1.6;
+  margin: 0 0 1rem; padding: 0.75rem 1rem; border-radius: 0.5rem;
+  background: rgba(128, 128, 128, 0.12); color: inherit;
+  white-space: pre-wrap; overflow-wrap: anywhere;
+}
+"""
 # Everything in Streamlit is sized in rem: a larger root font enlarges text, inputs and spacing.
 _PRESENTATION = "html { font-size: 22px; }"
 
 
 def apply_page_style(presentation: bool = False) -> None:
     """Add the stylesheet to the page (a <style>-only st.html takes no space)."""
-    css = _WRAP_FORMULAS + _LONG_FORMULAS + _WRAP_LABELS + _PHONE_PLOTS
+    css = _WRAP_FORMULAS + _LONG_FORMULAS + _WRAP_LABELS + _PHONE_PLOTS + _PRINTOUT
     css += _PRESENTATION if presentation else ""
     st.html(f"<style>{css}</style>")
