@@ -250,14 +250,17 @@ def point_value(expr: sympy.Expr, var: str, x: float, values: dict | None = None
 
 
 
-def _precise_slope(expr: sympy.Expr, var: str, x0: float, values: dict | None) -> float:
+@lru_cache(maxsize=256)
+def _precise_slope(expr: sympy.Expr, var: str, x0: float, values: tuple) -> float:
     """J′(x0) rounded to float64 from a precise evaluation (`reference.settled_value`: the
     precision rises until two evaluations agree; nan where J′ is undefined). In float64 a J′
     whose terms cancel loses every digit: the tangent of sin(w)/w at 1e-8 had slope 1.5e-8, not
-    −3.3e-9 (J′ = cos(w)/w − sin(w)/w², two terms of 1e8)."""
+    −3.3e-9 (J′ = cos(w)/w − sin(w)/w², two terms of 1e8). Cached: every ε change redraws the
+    tangent at the same point, and this was an eighth of the overview's rerun. `values`: the
+    other variables' (name, value) pairs, exact as given."""
     derivative = _derivative(expr, var)
     if values:
-        derivative = derivative.subs({symbol_for(expr, name): v for name, v in values.items()})
+        derivative = derivative.subs({symbol_for(expr, name): v for name, v in values})
     try:
         return settled_value(precise_function(derivative, var, ()), (x0,))
     except PrecisionLimit:
@@ -273,7 +276,8 @@ def tangent_slope(expr: sympy.Expr, var: str, x0: float, values: dict | None = N
     (floor has slope 0 on both sides of its jumps).
     """
     y0 = point_value(expr, var, x0, values)
-    slope = _precise_slope(expr, var, x0, values) if np.isfinite(y0) else np.nan
+    exact_values = tuple(sorted((values or {}).items(), key=lambda item: str(item[0])))
+    slope = _precise_slope(expr, var, x0, exact_values) if np.isfinite(y0) else np.nan
     if np.isfinite(slope) and not is_smooth(expr):
         delta = 1e-7 * max(1.0, abs(x0))
         for side in (x0 - delta, x0 + delta):
