@@ -256,7 +256,8 @@ def _precise_slope(expr: sympy.Expr, var: str, x0: float, values: tuple) -> floa
     precision rises until two evaluations agree; nan where J′ is undefined). In float64 a J′
     whose terms cancel loses every digit: the tangent of sin(w)/w at 1e-8 had slope 1.5e-8, not
     −3.3e-9 (J′ = cos(w)/w − sin(w)/w², two terms of 1e8). Cached: every ε change redraws the
-    tangent at the same point, and this was an eighth of the overview's rerun. `values`: the
+    tangent at the same point (about 0.6 ms of an overview or curve rerun: a fresh mpmath context
+    in each new script thread). `values`: the
     other variables' (name, value) pairs, exact as given."""
     derivative = _derivative(expr, var)
     if values:

@@ -1,7 +1,8 @@
 """Lines as Python prints them (the lab's nudge, backprop's numbers), in a monospace block.
 
 Not st.code: the first code block on a page makes the browser fetch and run Streamlit's syntax
-highlighter, 1.5 MB of JavaScript (0.24 s of a laptop-class CPU in headless Chromium), and the
+highlighter, 1.5 MB of JavaScript (0.24 s of main-thread time in headless Chromium on a 2-core
+server), and the
 overview, the first page every student opens, has nothing to highlight. A <pre> through st.html
 (sanitised by the browser's DOMPurify) draws the same characters.
 """
