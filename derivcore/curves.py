@@ -257,8 +257,7 @@ def _precise_slope(expr: sympy.Expr, var: str, x0: float, values: tuple) -> floa
     whose terms cancel loses every digit: the tangent of sin(w)/w at 1e-8 had slope 1.5e-8, not
     −3.3e-9 (J′ = cos(w)/w − sin(w)/w², two terms of 1e8). Cached: every ε change redraws the
     tangent at the same point (about 0.6 ms of an overview or curve rerun: a fresh mpmath context
-    in each new script thread). `values`: the
-    other variables' (name, value) pairs, exact as given."""
+    in each new script thread). `values`: the other variables' (name, value) pairs, exact."""
     derivative = _derivative(expr, var)
     if values:
         derivative = derivative.subs({symbol_for(expr, name): v for name, v in values})

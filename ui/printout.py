@@ -2,9 +2,8 @@
 
 Not st.code: the first code block on a page makes the browser fetch and run Streamlit's syntax
 highlighter, 1.5 MB of JavaScript (0.24 s of main-thread time in headless Chromium on a 2-core
-server), and the
-overview, the first page every student opens, has nothing to highlight. A <pre> through st.html
-(sanitised by the browser's DOMPurify) draws the same characters.
+server), and the overview, the first page every student opens, has nothing to highlight. A <pre>
+through st.html (sanitised by the browser's DOMPurify) draws the same characters.
 """
 
 import html
