@@ -13,4 +13,5 @@ import streamlit as st
 
 def show_printout(lines: list[str]) -> None:
     """`lines` one under the other, monospaced; long lines wrap (a phone's column is narrow)."""
-    st.html(f'<pre class="printout">{html.escape(chr(10).join(lines))}</pre>')
+    text = html.escape("\n".join(lines))
+    st.html(f'<pre class="printout">{text}</pre>')
